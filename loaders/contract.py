@@ -389,7 +389,7 @@ SHEETS: tuple[Sheet, ...] = (
         ),
         key=("forbund", "insats", "period", "measure", "sex"),
         help="Antal för strukturinriktade insatser.",
-        example={"Förbund": "Demoförbundet Norr", "Insats": "Samverkan Psykiatri",
+        example={"Förbund": "Demoförbundet Norr", "Insats": "Steget Vidare",
                  "Period": "2025-Q2", "Mått": "Konsultationer", "Kön": "Samtliga",
                  "Antal": "37"},
     ),

@@ -1,0 +1,183 @@
+"""Read uploaded files into raw text tables, one per sheet.
+
+Cells stay text here (stripped, blank -> null); `loaders.parse` types them. Row numbers are
+the spreadsheet rows a user sees, also when rows above the header or blank rows are present.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import fastexcel
+import polars as pl
+
+from loaders import workbook
+from loaders.contract import SHEETS, SHEETS_BY_KEY, Sheet, header_key
+from loaders.issues import ROW, Issue
+from loaders.workbook import column_letter
+
+#: Sheets a template may carry besides the data sheets (instructions, drop-down lists);
+#: they are skipped, also when hidden.
+HELPER_SHEETS = frozenset(header_key(n) for n in (
+    "Instruktioner", "Läs mig", "Läsmig", "Anvisningar", "Listor", "Värdelistor", "Om mallen"))
+
+log = logging.getLogger(__name__)
+
+SHEET_NAMES = ", ".join(s.name for s in SHEETS)
+_CORRUPT = ("Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel, spara den som "
+            "Excel-arbetsbok (.xlsx) och försök igen.")
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells as text: columns `c0`, `c1`, … (String) and `__row`."""
+
+    file: str
+    name: str  # as written in the file (for CSV: the file name without extension)
+    sheet: Sheet | None  # None: not a contract sheet (already reported as an error)
+    headers: list[str]  # header text per column position, "" where blank
+    letters: list[str]  # spreadsheet column letter per position
+    frame: pl.DataFrame
+    header_row: int = 1  # spreadsheet row of the header (the first filled row)
+
+
+def _table(file: str, name: str, sheet: Sheet | None, df: pl.DataFrame,
+           first_col: int) -> RawSheet | None:
+    """Find the header row, drop blank rows and columns. None for an empty sheet."""
+    if df.width == 0 or df.height == 0:
+        return None
+    cols = [f"c{i}" for i in range(df.width)]
+    df = df.rename(dict(zip(df.columns, cols, strict=True)))
+    s = pl.col(cols).cast(pl.String).str.strip_chars()
+    df = df.select(pl.when(s.str.len_chars() > 0).then(s).name.keep()).with_row_index(
+        ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    filled = df.filter(pl.any_horizontal(pl.col(cols).is_not_null()))
+    if filled.is_empty():
+        return None
+    header = filled.row(0, named=True)
+    data = filled.slice(1)
+    keep = [c for c in cols if header[c] is not None or data[c].null_count() < data.height]
+    return RawSheet(
+        file=file, name=name, sheet=sheet,
+        headers=[header[c] or "" for c in keep],
+        letters=[column_letter(first_col + int(c[1:])) for c in keep],
+        frame=data.select(ROW, *(pl.col(c).alias(f"c{i}") for i, c in enumerate(keep))),
+        header_row=header[ROW],
+    )
+
+
+def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
+    """Read one uploaded file: an .xlsx workbook (any number of sheets) or a .csv sheet.
+
+    A file no reader can make sense of gives an issue, never an exception.
+    """
+    suffix = PurePath(name).suffix.lower()
+    if not data:
+        return [], [Issue(name, "", None, None, None, "Filen är tom.")]
+    try:
+        if suffix == ".xlsx":
+            return _read_xlsx(name, data)
+        if suffix == ".csv":
+            return _read_csv(name, data)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        return [], [Issue(name, "", None, None, None, _CORRUPT)]  # a damaged zip container
+    except Exception:  # the upload boundary: the user gets a message, the log the traceback
+        log.exception("could not read %s", name)
+        return [], [Issue(name, "", None, None, None,
+                          _CORRUPT if suffix == ".xlsx" else "Filen kunde inte läsas. Spara den "
+                          "från Excel som ”CSV UTF-8 (kommaavgränsad)” och försök igen.")]
+    return [], [Issue(name, "", None, None, suffix or None,
+                      "Filtypen stöds inte. Ladda upp en Excel-arbetsbok (.xlsx) eller en "
+                      "CSV-fil (.csv) per blad.")]
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    # Excel saves "CSV UTF-8" with a BOM and plain "CSV" as cp1252 on Swedish Windows.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
+    stem = PurePath(name).stem
+    sheet = SHEETS_BY_KEY.get(header_key(stem))
+    if sheet is None:
+        return [], [Issue(name, stem, None, None, None,
+                          f"Filnamnet motsvarar inget blad. En CSV-fil ska heta exakt som "
+                          f"bladet, t.ex. Deltagare.csv. Tillåtna namn: {SHEET_NAMES}.")]
+    text = _decode(data)
+    first = re.match(r"[\r\n]*([^\r\n]*)", text)[1]
+    skipped = 0
+    if first.lower().startswith("sep=") and len(first) >= 5:  # Excel's separator hint
+        sep, skipped, text = first[4], 1, text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        sep = max((";", ",", "\t"), key=first.count)
+    if not text.strip():
+        return [], [Issue(name, sheet.name, None, None, None, "Filen är tom.")]
+    try:
+        df = pl.read_csv(io.BytesIO(text.encode("utf-8")), separator=sep, has_header=False,
+                         infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False)
+    except pl.exceptions.PolarsError:
+        return [], [Issue(name, sheet.name, None, None, None,
+                          "Filen kunde inte läsas som CSV. Spara den från Excel som "
+                          "”CSV UTF-8 (kommaavgränsad)” och försök igen.")]
+    raw = _table(name, sheet.name, sheet, df, 0)
+    if raw is None:
+        return [], [Issue(name, sheet.name, None, None, None, "Filen är tom.")]
+    if skipped:
+        raw.frame = raw.frame.with_columns(pl.col(ROW) + skipped)
+        raw.header_row += skipped
+    return [raw], []
+
+
+# --- xlsx --------------------------------------------------------------------------------
+
+def _read_xlsx(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        paths = workbook.sheet_paths(zf)
+        reader = fastexcel.read_excel(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, fastexcel.FastExcelError):
+        return [], [Issue(name, "", None, None, None, _CORRUPT)]
+    sheets, issues = [], []
+    for sheet_name in reader.sheet_names:
+        key = header_key(sheet_name)
+        if key in HELPER_SHEETS:
+            continue
+        sheet = SHEETS_BY_KEY.get(key)
+        if sheet is None:
+            issues.append(Issue(name, sheet_name, None, None, None,
+                                f"Okänt blad. Bladen ska heta: {SHEET_NAMES}."))
+        try:
+            loaded = reader.load_sheet(sheet_name, header_row=None, skip_rows=0,
+                                       dtypes="string")
+            df = loaded.to_polars()
+        except fastexcel.FastExcelError:
+            issues.append(Issue(name, sheet_name, None, None, None, _CORRUPT))
+            continue
+        if loaded.visible != "visible":
+            issues.append(Issue(name, sheet_name, None, None, None,
+                                f"Bladet {sheet_name} är dolt. Dolda blad läses inte in "
+                                "osynligt: visa bladet i Excel (högerklicka på en flik → "
+                                "Ta fram) och kontrollera innehållet, eller ta bort det."))
+        first_col = loaded.available_columns()[0].absolute_index if df.width else 0
+        raw = _table(name, sheet_name, sheet, df, first_col)
+        if raw is None or sheet is None:
+            if raw is not None:
+                sheets.append(raw)  # still scanned for personal data
+            continue
+        xml = zf.read(paths[sheet_name]) if sheet_name in paths else b""
+        issues += workbook.merged_cells(raw, xml) + workbook.formulas(raw, xml)
+        if workbook.has_percent_columns(sheet):
+            raw.frame = workbook.percent_as_displayed(raw, data)
+        sheets.append(raw)
+    return sheets, issues

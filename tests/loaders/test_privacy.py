@@ -1,0 +1,189 @@
+import random
+from datetime import date
+
+import polars as pl
+import pytest
+from files import csv_bytes, example, table, xlsx_bytes
+
+from loaders import privacy
+from loaders.issues import format_issues, issues_frame
+from loaders.parse import parse_files
+
+TODAY = date(2025, 6, 15)
+EXISTING = {("Demoförbundet Norr", "Steget Vidare")}
+
+
+def luhn_digit(nine: str) -> str:
+    """The check digit that makes `nine` + digit a valid personnummer (plain Python)."""
+    total = 0
+    for i, ch in enumerate(nine):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return str((10 - total % 10) % 10)
+
+
+def luhn_ok(ten: str) -> bool:
+    return luhn_digit(ten[:9]) == ten[9]
+
+
+def wrong(digit: str) -> str:
+    return str((int(digit) + 1) % 10)
+
+
+PNR = "811218-9876"  # Skatteverket's example number, valid check digit
+SAMORDNING = "811278-987" + luhn_digit("811278987")  # day 18 + 60
+BAD_MONTH = "811318-987" + luhn_digit("811318987")
+
+
+def parse(*files, **kw):
+    return parse_files(list(files), existing_insatser=EXISTING, today=TODAY, **kw)
+
+
+def deltagare(**overrides):
+    return ("Deltagare.csv", csv_bytes(table("Deltagare", example("Deltagare", **overrides))))
+
+
+def found(result):
+    return [(i.sheet, i.row, i.column, i.value, i.message) for i in result.issues]
+
+
+@pytest.mark.parametrize(("cell", "masked"), [
+    (PNR, "811218-****"),
+    ("8112189876", "811218****"),
+    ("19811218-9876", "19811218-****"),
+    ("198112189876", "19811218****"),
+    ("811218+9876", "811218+****"),  # 100 years or older
+    (SAMORDNING, "811278-****"),
+    ("Född 811218-9876 i Västerås", "811218-****"),
+    ("811218-9875", None),  # wrong check digit: not a personnummer
+    ("811218-9" + wrong("8") + "76", None),  # one digit mistyped
+    (BAD_MONTH, None),  # valid check digit but no such month
+    ("D-000123", None),
+    ("2023-03-31", None),
+    ("20230331", None),
+    ("1 923 361", None),
+    ("188112189876", None),  # twelve digits need century 19 or 20
+    ("98112189876", None),  # eleven digits
+])
+def test_personnummer_expression(cell, masked):
+    assert pl.select(privacy.personnummer(pl.lit(cell))).item() == masked
+
+
+def test_vectorised_luhn_agrees_with_plain_python():
+    rng = random.Random(42)
+    numbers = [f"{rng.randrange(10**10):010d}" for _ in range(2000)]
+    got = pl.Series(numbers).to_frame("n").select(privacy.luhn_valid(pl.col("n")))
+    assert got.to_series().to_list() == [luhn_ok(n) for n in numbers]
+
+
+def test_personnummer_as_participant_id_is_refused_with_advice():
+    result = parse(deltagare(**{"Deltagar-ID": "19811218-9876"}))
+    assert found(result) == [("Deltagare", 2, "Deltagar-ID", "19811218-****", (
+        "Cellen ser ut att innehålla ett personnummer eller samordningsnummer. Personnummer får "
+        "inte laddas upp. Ersätt personnumret med ett löpnummer eller id från ärendesystemet, "
+        "t.ex. D-000123; spara kopplingsnyckeln hos er, aldrig här."))]
+    assert result.has_errors
+
+
+def test_personnummer_with_wrong_check_digit_is_accepted():
+    result = parse(deltagare(**{"Deltagar-ID": "811218-9875"}))
+    assert result.issues == []
+    assert result.frames["episodes"]["participant_id"].to_list() == ["811218-9875"]
+
+
+def test_full_personnummer_never_appears_in_any_message():
+    # Also where another check echoes the cell: an age that is a personnummer.
+    result = parse(deltagare(**{"Deltagar-ID": PNR, "Ålder vid start": "8112189876"}))
+    report = format_issues(result.issues) + str(issues_frame(result.issues).to_dicts())
+    assert "9876" not in report
+    assert {i.value for i in result.issues} == {"811218-****", "811218****"}
+
+
+@pytest.mark.parametrize(("sheet", "overrides", "column"), [
+    ("Budget", {"Kostnadsslag": "Lön 811218-9876"}, "Kostnadsslag"),
+    ("Insatser", {"Insatsägare": "8112189876"}, "Insatsägare"),
+    ("Deltagare", {"Kommentar": "ring 811218-9876"}, "Kommentar"),  # column outside the contract
+])
+def test_personnummer_in_any_sheet_and_column(sheet, overrides, column):
+    data = csv_bytes(table(sheet, example(sheet, **overrides)))
+    result = parse((f"{sheet}.csv", data))
+    assert (column, "Cellen ser ut att innehålla ett personnummer eller samordningsnummer.") in [
+        (i.column, i.message.split(" Personnummer")[0]) for i in result.issues]
+
+
+def test_personnummer_as_excel_number_cell_and_in_unknown_sheet():
+    rows = table("Deltagare", example("Deltagare", **{"Deltagar-ID": 8112189876}))
+    data = xlsx_bytes({"Deltagare": rows, "Anteckningar": [["Text"], [PNR]]})
+    result = parse(("upload.xlsx", data))
+    assert [(i.sheet, i.row, i.value) for i in result.issues if "personnummer" in i.message] == [
+        ("Deltagare", 2, "811218****"), ("Anteckningar", 2, "811218-****")]
+
+
+@pytest.mark.parametrize(("cell", "masked"), [
+    ("anna.svensson@kommun.se", "a***@kommun.se"),
+    ("Kontakt: x_y+1@region-vastmanland.se.", "x***@region-vastmanland.se"),
+    ("kommun.se", None),
+    ("@kommun", None),
+])
+def test_email_expression(cell, masked):
+    assert pl.select(privacy.email(pl.lit(cell))).item() == masked
+
+
+def test_email_in_any_sheet_is_refused():
+    data = csv_bytes(table("Insatser", example("Insatser", Insatsägare="kontakt@kommun.se")))
+    result = parse(("Insatser.csv", data))
+    assert found(result) == [("Insatser", 2, "Insatsägare", "k***@kommun.se",
+                              "Cellen innehåller en e-postadress. E-postadresser får inte laddas "
+                              "upp – ta bort den.")]
+
+
+NAME_ID = ("Deltagar-ID ser ut att vara ett namn. Använd ett pseudonymt id från "
+           "ärendesystemet, t.ex. D-000123 – aldrig namn eller personnummer.")
+NAME_TEXT = ("Cellen ser ut att innehålla ett namn. Namn på deltagare får inte laddas upp – "
+             "beskriv gruppen utan namn och använd pseudonyma id:n.")
+
+
+@pytest.mark.parametrize(("participant_id", "masked"), [
+    ("Anna Svensson", "A*** S***"),
+    ("Per-Erik Lind", "P***-E*** L***"),
+    ("Åsa Öberg Nilsson", "Å*** Ö*** N***"),
+    ("Anna", "A***"),  # a common first name alone
+    ("D-000123", None),
+    ("AB12", None),
+    ("Kalle123", None),
+    ("anna svensson", None),  # not capitalised: not taken for a name
+])
+def test_participant_id_that_looks_like_a_name(participant_id, masked):
+    result = parse(deltagare(**{"Deltagar-ID": participant_id}))
+    expected = [] if masked is None else [("Deltagare", 2, "Deltagar-ID", masked, NAME_ID)]
+    assert found(result) == expected
+
+
+@pytest.mark.parametrize(("grupp", "flagged"), [
+    ("Anna Svensson", True),
+    ("Erik Lindgrens grupp", True),
+    ("Trädgårdsgruppen", False),
+    ("MAC", False),
+    ("Anna-gruppen", False),
+    ("Grupp Anna Svensson", False),  # first word is no first name: not caught (by design)
+])
+def test_first_name_in_free_text_of_participant_rows(grupp, flagged):
+    result = parse(deltagare(Grupp=grupp))
+    expected = [("Deltagare", 2, "Grupp", privacy_mask(grupp), NAME_TEXT)] if flagged else []
+    assert found(result) == expected
+
+
+def privacy_mask(text):
+    return pl.select(pl.lit(text).str.replace_all(r"(\p{Lu})\p{Ll}+", "${1}***")).item()
+
+
+def test_names_outside_participant_rows_are_allowed():
+    data = csv_bytes(table("Insatser", example("Insatser", Insatsägare="Anna Svensson")))
+    assert parse(("Insatser.csv", data)).issues == []
+
+
+def test_name_in_extra_column_of_followups():
+    row = example("Uppföljning", Handläggare="Lars Berg")
+    result = parse(("Uppföljning.csv", csv_bytes(table("Uppföljning", row))))
+    assert ("Handläggare", "L*** B***", NAME_TEXT) in [
+        (i.column, i.value, i.message) for i in result.issues]
