@@ -1,0 +1,35 @@
+"""Settings from the environment (and Streamlit secrets): the only place that reads them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'finsam.db'}"
+DEFAULT_AUTH_FILE = ROOT / "data" / "auth.yaml"
+MIN_COOKIE_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, as plain values passed down to loaders and metrics."""
+
+    database_url: str
+    auth_file: Path
+    cookie_key: str | None
+    demo: bool
+    suppress: int
+
+
+def settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from `environ` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        auth_file=Path(env.get("FINSAM_AUTH_FILE") or DEFAULT_AUTH_FILE),
+        cookie_key=env.get("FINSAM_COOKIE_KEY") or None,
+        demo=env.get("FINSAM_DEMO", "") == "1",
+        suppress=max(1, int(env.get("FINSAM_SUPPRESS") or 5)),
+    )
