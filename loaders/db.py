@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from loaders.columns import DERIVED, NOT_STORED, NOTES, UPLOAD_ID
 from loaders.contract import SHEETS, Kind, Sheet
 
 metadata = MetaData()
@@ -38,21 +39,6 @@ _TYPES = {
     Kind.AMOUNT: Float,
     Kind.PERCENT: Float,
 }
-
-#: Columns every data table has besides the contract's.
-NOTES = "notes"  # JSON text {column: original text} for cells kept as text
-UPLOAD_ID = "upload_id"
-#: Columns derived during parsing, stored beside the contract's.
-DERIVED = {"episodes": [("outcome_group", Kind.CODE)]}
-#: Contract columns that only steer parsing and are not stored.
-NOT_STORED = {"unit"}
-
-
-def stored_columns(sheet: Sheet) -> list[str]:
-    """The data columns of a sheet's table, in order (without id/notes/upload_id)."""
-    names = [c.name for c in sheet.columns if c.name not in NOT_STORED]
-    return names + [name for name, _ in DERIVED.get(sheet.table, [])]
-
 
 def _data_table(sheet: Sheet) -> Table:
     cols = [Column("id", Integer, primary_key=True, autoincrement=True)]

@@ -16,8 +16,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from loaders.columns import NOTES, frame_schema
 from loaders.contract import SHEETS_BY_TABLE
-from loaders.db import NOTES
 from loaders.demo_episodes import build_episodes, build_followups, window
 from loaders.demo_finance import (
     UNIT_COSTS_NOTE,
@@ -40,7 +40,6 @@ from loaders.demo_names import (
 )
 from loaders.demo_survey import benefit_fye, indicators, volumes
 from loaders.demo_util import CUTOFF, FIRST_YEAR, LAST_YEAR, InsatsPlan
-from loaders.frames import frame_schema
 from metrics.registry import BY_KEY
 
 __all__ = ["CUTOFF", "DEMO_USERS", "UNIT_COSTS_NOTE", "build_demo", "demo_forbund_names"]

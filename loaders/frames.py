@@ -9,24 +9,9 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Engine, String, select
 
-from loaders.contract import SHEETS, Kind, Sheet
-from loaders.db import DATA_TABLES, NOTES, stored_columns
-
-POLARS_TYPES: dict[Kind, pl.DataType] = {
-    Kind.TEXT: pl.String, Kind.CODE: pl.String, Kind.DATE: pl.Date, Kind.INT: pl.Int64,
-    Kind.YEAR: pl.Int64, Kind.NUMBER: pl.Float64, Kind.AMOUNT: pl.Float64,
-    Kind.PERCENT: pl.Float64,
-}
-DERIVED_TYPES = {"outcome_group": pl.String}
-
-
-def frame_schema(sheet: Sheet, *, with_notes: bool = True) -> dict[str, pl.DataType]:
-    """Column -> dtype of a table's frame, in stored order."""
-    kinds = {c.name: POLARS_TYPES[c.kind] for c in sheet.columns}
-    schema = {c: kinds.get(c, DERIVED_TYPES.get(c, pl.String)) for c in stored_columns(sheet)}
-    if with_notes:
-        schema[NOTES] = pl.String
-    return schema
+from loaders.columns import frame_schema
+from loaders.contract import SHEETS, Sheet
+from loaders.db import DATA_TABLES
 
 
 def empty_frame(sheet: Sheet) -> pl.DataFrame:

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import polars as pl
 from sqlalchemy import Engine, and_, delete, desc, select, update
 
+from loaders.columns import UPLOAD_ID
 from loaders.contract import SHEETS_BY_TABLE, Kind
-from loaders.db import DATA_TABLES, UPLOAD_ID, row_history, uploads
+from loaders.db import DATA_TABLES, row_history, uploads
 
 
 class UndoRefused(Exception):

@@ -15,8 +15,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, text, update
 
 from loaders.bulk import bulk_insert
+from loaders.columns import NOTES, UPLOAD_ID, stored_columns
 from loaders.contract import SHEETS, SHEETS_BY_TABLE
-from loaders.db import DATA_TABLES, NOTES, UPLOAD_ID, row_history, stored_columns, uploads
+from loaders.db import DATA_TABLES, row_history, uploads
 from loaders.parse import ParseResult
 
 Status = Literal["committed", "dry_run", "duplicate", "no_change", "rejected"]

@@ -15,8 +15,8 @@ from datetime import date
 import polars as pl
 
 from loaders import cells, privacy, validate
+from loaders.columns import NOTES, stored_columns
 from loaders.contract import EXIT_REASONS, Column, Kind, Sheet, header_key
-from loaders.db import NOTES, stored_columns
 from loaders.headers import match_headers
 from loaders.issues import FILE, ROW, Issue, has_errors
 from loaders.read import RawSheet, read_file

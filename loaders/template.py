@@ -18,8 +18,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from loaders.columns import stored_columns
 from loaders.contract import SHEETS, Column, Kind, Sheet
-from loaders.db import stored_columns
 from loaders.template_guide import (
     GUIDE_HEADERS,
     INTRO,

@@ -8,9 +8,9 @@ from datetime import date
 import polars as pl
 from sqlalchemy import select
 
+from loaders.columns import frame_schema
 from loaders.contract import SHEETS_BY_TABLE
 from loaders.db import DATA_TABLES, row_history, uploads
-from loaders.frames import frame_schema
 from loaders.parse import ParseResult
 
 DEFAULTS = {

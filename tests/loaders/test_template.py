@@ -11,9 +11,9 @@ import pytest
 from openpyxl.utils import range_boundaries
 from polars.testing import assert_frame_equal
 
+from loaders.columns import frame_schema
 from loaders.contract import EDUCATION, SEX, SHEETS, SHEETS_BY_NAME, Kind
 from loaders.demo import build_demo
-from loaders.frames import frame_schema
 from loaders.parse import parse_files
 from loaders.template import (
     GUIDE_SHEET,

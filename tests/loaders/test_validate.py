@@ -5,8 +5,8 @@ import polars as pl
 import pytest
 from files import csv_bytes, example, insatser, table, xlsx_bytes
 
+from loaders.columns import stored_columns
 from loaders.contract import SHEETS, Kind
-from loaders.db import stored_columns
 from loaders.issues import MAX_PER_CHECK, Issue, format_issues, issues_frame
 from loaders.parse import parse_files
 
