@@ -115,6 +115,9 @@ _FOLLOWUP = [
         Kpi(f"followup_coverage_{m}m", f"Uppföljda efter {m} mån", Unit.SHARE, H,
             Family.FOLLOWUP, f"Andel av de fullföljda som har en uppföljning efter {m} "
             "månader.", denominator="completed"),
+        Kpi(f"followed_up_{m}m", f"Antal uppföljda efter {m} mån", Unit.COUNT, N,
+            Family.FOLLOWUP, f"Avslutade i perioden (även avbrutna) som har en uppföljning "
+            f"efter {m} månader."),
     )
 ]
 
@@ -130,6 +133,8 @@ _TIME = [
     Kpi("step_up_share", "Andel med stegförflyttning", Unit.SHARE, H, Family.TIME,
         "Andel av de avslutade med båda stegen angivna som flyttat uppåt på trappan.",
         denominator="ended_with_steps"),
+    Kpi("ended_with_steps", "Avslutade med angivna steg", Unit.COUNT, N, Family.TIME,
+        "Avslutade i perioden där både steg vid start och steg vid avslut är angivna."),
 ]
 
 _CAPACITY = [
@@ -204,6 +209,9 @@ _VOLUME = [
     Kpi("volume", "Volym", Unit.COUNT, H, Family.VOLUME,
         "Summa antal för måttet under perioden (strukturinriktade insatser)."),
 ]
+
+#: Families computed from participant episodes: the participant filters apply to them.
+EPISODE_FAMILIES = frozenset({Family.FLOW, Family.OUTCOME, Family.FOLLOWUP, Family.TIME})
 
 KPIS: tuple[Kpi, ...] = (*_FLOW, *_OUTCOME, *_FOLLOWUP, *_TIME, *_CAPACITY, *_BUDGET, *_SOCIO,
                          *_BENEFITS, *_NNS, *_VOLUME)

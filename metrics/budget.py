@@ -1,0 +1,114 @@
+"""Budget and outcome (KPI.md "Budget").
+
+Utfall is cumulative up to each line's Period. For an as-of date, every budget line
+(förbund, insats, kostnadsslag) contributes its latest Period on or before that date, so
+insatser reporting on different days still add up; the as-of date used is the latest of
+those Periods.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from metrics.periods import days_in_year
+from metrics.selection import Selection
+
+KEYS = ("budget", "spent", "remaining", "utilisation", "expected_pace", "forecast_spent",
+        "forecast_utilisation")
+LINE = ("forbund", "insats", "cost_category")
+
+
+def selected_lines(budget_lines: pl.DataFrame, sel: Selection, *,
+                   forbund_costs: bool = True) -> pl.DataFrame:
+    """Lines of the selected förbund and insatser.
+
+    With every insats selected, the förbund's own costs (blank Insats) are included unless
+    `forbund_costs=False` (costs per participant concern the insatser only).
+    """
+    pred = pl.col("forbund").is_in(list(sel.forbund))
+    if sel.insatser:
+        pred = pred & pl.col("insats").is_in(list(sel.insatser))
+    elif not forbund_costs:
+        pred = pred & (pl.col("insats") != "")
+    return budget_lines.filter(pred)
+
+
+def latest_lines(lines: pl.DataFrame, year: int, as_of: date) -> pl.DataFrame:
+    """Each line of budget year `year` at its latest Period on or before `as_of`."""
+    rows = lines.filter((pl.col("year") == year) & (pl.col("period") <= as_of))
+    return rows.filter(pl.col("period") == pl.col("period").max().over(LINE))
+
+
+def _sum(df: pl.DataFrame, col: str) -> float | None:
+    return None if df.is_empty() or df[col].null_count() == df.height else float(df[col].sum())
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def budget_kpis(lines: pl.DataFrame, year: int, as_of: date) -> tuple[dict, date | None]:
+    """Every budget KPI for budget year `year` as of `as_of`, and the as-of date used.
+
+    All values are None when no line of that year has a Period on or before `as_of`.
+    `expected_pace` is the share of the year's days elapsed at the as-of date used.
+    """
+    rows = latest_lines(lines, year, as_of)
+    if rows.is_empty():
+        return dict.fromkeys(KEYS), None
+    used = min(rows["period"].max(), date(year, 12, 31))
+    budget, spent = _sum(rows, "budget"), _sum(rows, "spent")
+    pace = max(0, (used - date(year, 1, 1)).days + 1) / days_in_year(year)
+    forecast = _div(spent, pace)
+    return {
+        "budget": budget,
+        "spent": spent,
+        "remaining": None if budget is None or spent is None else budget - spent,
+        "utilisation": _div(spent, budget),
+        "expected_pace": pace,
+        "forecast_spent": forecast,
+        "forecast_utilisation": _div(forecast, budget),
+    }, used
+
+
+def by_category(lines: pl.DataFrame, year: int, as_of: date) -> pl.DataFrame:
+    """One row per Kostnadsslag: budget, spent, remaining, utilisation, over_budget.
+
+    Utilisation is null for a zero budget; over_budget flags spent > budget (e.g. Avesta 2022
+    Övriga kostnader 118 %).
+    """
+    rows = latest_lines(lines, year, as_of)
+    return (rows.group_by("cost_category")
+            .agg(pl.col("budget").sum(), pl.col("spent").sum())
+            .with_columns(
+                (pl.col("budget") - pl.col("spent")).alias("remaining"),
+                pl.when(pl.col("budget") != 0).then(pl.col("spent") / pl.col("budget"))
+                .alias("utilisation"),
+                (pl.col("spent") > pl.col("budget")).alias("over_budget"))
+            .sort("cost_category"))
+
+
+def _cumulative(lines: pl.DataFrame, year: int, as_of: date) -> tuple[float | None, date | None]:
+    rows = latest_lines(lines, year, as_of)
+    return (_sum(rows, "spent"), rows["period"].max()) if not rows.is_empty() else (None, None)
+
+
+def spent_between(lines: pl.DataFrame, frm: date, to: date) -> float | None:
+    """Utfall within `[frm, to]`, from the cumulative reports of each budget year.
+
+    Per year: cumulative at the latest Period ≤ the period's end in that year, minus the
+    cumulative before `frm` when `frm` falls in that year. None when a year of the period has
+    no report, or its latest report is older than `frm` (nothing is known about the period).
+    """
+    total = 0.0
+    for year in range(frm.year, to.year + 1):
+        end_cum, reported = _cumulative(lines, year, min(to, date(year, 12, 31)))
+        if end_cum is None or reported is None or reported < frm:
+            return None
+        start_cum = 0.0
+        if frm.year == year and frm > date(year, 1, 1):
+            start_cum = _cumulative(lines, year, frm - timedelta(days=1))[0] or 0.0
+        total += end_cum - start_cum
+    return total

@@ -1,0 +1,65 @@
+"""Capacity: participant-days, full-year equivalents (årsplatser), occupancy and costs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from metrics.expressions import overlap_days
+from metrics.periods import period_days
+from metrics.selection import Selection
+
+KEYS = ("participant_days", "fye_used", "fye_capacity", "occupancy", "cost_per_fye",
+        "cost_per_participant")
+PARTICIPANT_KEYS = ("participant_days", "fye_used")
+
+
+def exprs(frm: date, to: date) -> dict[str, pl.Expr]:
+    """Participant-days and used full-year equivalents over the period.
+
+    One participant all of 2023 and one from 1 July give 365 + 184 = 549 days, 1.50 fye.
+    """
+    days = overlap_days("start_date", "end_date", frm, to).sum().cast(pl.Int64)
+    return {"participant_days": days, "fye_used": days / period_days(frm, to)}
+
+
+BASES = {"participant_days": "participants_in_period", "fye_used": "participants_in_period",
+         "occupancy": "participants_in_period", "cost_per_fye": "participants_in_period",
+         "cost_per_participant": "participants_in_period"}
+
+
+def fye_capacity(insatser: pl.DataFrame, sel: Selection) -> float | None:
+    """Σ Årsplatser of the selected insatser, each weighted by the share of the period it ran.
+
+    An insats without Startdatum/Slutdatum runs the whole period; insatser without
+    Årsplatser are left out; None when no selected insats has Årsplatser.
+    """
+    pred = pl.col("forbund").is_in(list(sel.forbund)) & pl.col("capacity_fye").is_not_null()
+    if sel.insatser:
+        pred = pred & pl.col("insats").is_in(list(sel.insatser))
+    rows = insatser.filter(pred)
+    if rows.is_empty():
+        return None
+    frm, to = sel.period
+    ran = overlap_days(pl.col("start_date").fill_null(pl.lit(frm)), "end_date", frm, to)
+    return float(rows.select((pl.col("capacity_fye") * ran).sum()).item()) / sel.days
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def derived(fye_used: float | None, capacity: float | None, spent: float | None,
+            fye_all: float | None, participants_all: int | None) -> dict[str, float | None]:
+    """Occupancy and costs.
+
+    Occupancy uses the (possibly filtered) used fye; costs cannot be split by participant, so
+    they divide by the unfiltered fye and participant counts (`*_all`).
+    """
+    return {
+        "fye_capacity": capacity,
+        "occupancy": _div(fye_used, capacity),
+        "cost_per_fye": _div(spent, fye_all),
+        "cost_per_participant": _div(spent, participants_all),
+    }

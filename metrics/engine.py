@@ -1,0 +1,128 @@
+"""`compute_kpis`: every KPI of the registry for one selection, as a flat result.
+
+Filters first (one pass over the episodes), computes every episode-based KPI in one
+`select`, then the small tables (budget, evaluation, SCB, NNS, volumes) and the targets.
+Values are numeric and unsuppressed: apply `metrics.disclosure.suppress_kpis` before
+showing them anywhere but the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import polars as pl
+
+from metrics import budget, capacity, participants
+from metrics.benefits import benefit_kpis
+from metrics.expressions import overlaps
+from metrics.frames import table
+from metrics.nns import nns_kpis
+from metrics.registry import BY_KEY, EPISODE_FAMILIES, KPIS, Family
+from metrics.result import KpiResult, Value
+from metrics.selection import Selection, org_predicate, participant_predicate
+from metrics.socio_estimate import Assumptions, default_assumptions, estimate, transitions
+from metrics.socioeconomic import KEYS as SOCIO_KEYS
+from metrics.socioeconomic import evaluation
+from metrics.target_values import attach_targets
+from metrics.volumes import volume_by_measure
+
+#: Capacity KPIs that do not depend on which participants are selected.
+UNFILTERED_CAPACITY = ("fye_capacity", "cost_per_fye", "cost_per_participant")
+
+
+def _episode_values(frames: Mapping[str, pl.DataFrame], sel: Selection):
+    """Episode KPIs of the filtered selection, plus what costs rest on.
+
+    Costs cannot be split by participant or grupp, so cost per fye/participant and the
+    socioeconomic estimate use every episode of the selected insatser (`everyone`).
+    """
+    eps_all = table(frames, "episodes")
+    frm, to = sel.period
+    in_period = eps_all.filter(org_predicate(sel) & overlaps(frm, to))
+    pp = participant_predicate(sel)
+    eps = in_period.filter(pp) if pp is not None else in_period
+    everyone = in_period
+    if sel.grupp:
+        whole = dataclasses.replace(sel, grupp=None)
+        everyone = eps_all.filter(org_predicate(whole) & overlaps(frm, to))
+    followups = table(frames, "followups").filter(pl.col("forbund").is_in(list(sel.forbund)))
+    has_data = not in_period.is_empty() or not eps_all.filter(org_predicate(sel)).is_empty()
+    if not has_data:
+        return dict.fromkeys(participants.BASES), eps, everyone, None, None
+    row = participants.participant_table(eps, followups, frm, to).row(0, named=True)
+    if pp is None and not sel.grupp:
+        return row, eps, everyone, row["fye_used"], row["participants_in_period"]
+    exprs = participants.exprs(frm, to)
+    fye_all, n_all = everyone.select(exprs["fye_used"], exprs["participants_in_period"]).row(0)
+    return row, eps, everyone, fye_all, n_all
+
+
+def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
+                 assumptions: Assumptions | None = None) -> KpiResult:
+    """Every registry KPI for `sel` (see `KpiResult`); pure, no clock, no I/O.
+
+    Budget KPIs use budget year = year of `date_to`, as of the latest Period ≤ `date_to`.
+    The socioeconomic KPIs come from an imported evaluation inside the period, else from the
+    built-in estimate (with `assumptions`, default from the data). Participant filters apply
+    to episode-based KPIs only.
+    """
+    frm, to = sel.period
+    row, eps, everyone, fye_all, participants_all = _episode_values(frames, sel)
+    values: dict[str, Value] = {k: row.get(k) for k in participants.KEYS}
+    base_n: dict[str, int | None] = {k: row.get(b) for k, b in participants.BASES.items()}
+    meta: dict[str, object] = {}
+
+    lines = table(frames, "budget_lines")
+    insats_lines = budget.selected_lines(lines, sel, forbund_costs=False)
+    spent = budget.spent_between(insats_lines, frm, to)
+    values |= capacity.derived(row.get("fye_used"), capacity.fye_capacity(
+        table(frames, "insatser"), sel), spent, fye_all, participants_all)
+    base_n |= {"occupancy": row.get("participants_in_period"),
+               "cost_per_fye": participants_all, "cost_per_participant": participants_all,
+               "fye_capacity": None}
+    meta["cost_spent_in_period"] = spent
+
+    budget_values, as_of = budget.budget_kpis(budget.selected_lines(lines, sel), to.year, to)
+    values |= budget_values
+    meta |= {"budget_year": to.year, "budget_as_of": as_of}
+
+    socio = evaluation(table(frames, "socioeconomic"), sel)
+    if socio is None:
+        socio = estimate(transitions(everyone, frm, to),
+                         assumptions or default_assumptions(frames, sel))
+    values |= socio.values if socio else dict.fromkeys(SOCIO_KEYS)
+    base_n |= dict.fromkeys(SOCIO_KEYS, socio.participants if socio else None)
+    if socio:
+        meta |= {"socioeconomic_source": socio.source, "socioeconomic_periods": socio.periods,
+                 "payback_not_reached": socio.not_reached,
+                 "socioeconomic_assumptions": socio.assumptions,
+                 "socioeconomic_excluded": socio.excluded}
+
+    benefit_values, benefit_meta = benefit_kpis(table(frames, "benefit_fye"), sel)
+    values |= benefit_values
+    meta |= {"benefits_year": benefit_meta["year"], "benefits_areas": benefit_meta["areas"]}
+
+    nns_values, nns_meta = nns_kpis(table(frames, "indicators"), sel)
+    values |= nns_values
+    base_n |= {k: nns_values["nns_n"] for k in nns_values}
+    meta |= {"nns_period": nns_meta["period"], "nns_previous": nns_meta["previous"]}
+
+    values["volume"] = volume_by_measure(table(frames, "volumes"), sel)
+    base_n["volume"] = None  # each Mått's count is its own base
+    for k in BY_KEY:
+        base_n.setdefault(k, None)
+    values = {k.key: values.get(k.key) for k in KPIS}
+
+    result = KpiResult(sel, values, base_n, meta=meta,
+                       ignored_filters=_ignored(sel))
+    return attach_targets(result, frames, eps)
+
+
+def _ignored(sel: Selection) -> dict[str, tuple[str, ...]]:
+    active = sel.active_filters
+    if not active:
+        return {}
+    return {k.key: active for k in KPIS
+            if k.family not in EPISODE_FAMILIES and (k.family is not Family.CAPACITY
+                                                     or k.key in UNFILTERED_CAPACITY)}

@@ -1,0 +1,92 @@
+"""NNS indicator survey (KPI.md "NNS indicators").
+
+Per förbund, the current measurement period is the latest one ending inside the selected
+period and the previous one is the latest ending before it. Several rows (insatser,
+förbund, questions) combine weighted by Antal svar; the response rate combines as
+Σ answers / Σ asked. `nns_positive_change` is in percentage points (5.0 = +5 pp).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.periods import parse_period
+from metrics.selection import Selection
+
+KEYS = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_n", "nns_response_rate",
+        "nns_positive_change")
+QUESTION = ["indicator", "question", "respondent_group", "sex"]
+
+
+def _weighted(col: str) -> pl.Expr:
+    w = pl.col("n_answers").filter(pl.col(col).is_not_null())
+    den = w.sum()
+    return pl.when(den > 0).then((pl.col(col) * pl.col("n_answers")).sum() / den)
+
+
+def _aggs() -> list[pl.Expr]:
+    rr = pl.col("response_rate")
+    ok = rr.is_not_null() & (rr > 0)
+    asked = (pl.col("n_answers") / rr).filter(ok).sum()
+    return [
+        _weighted("positive").alias("nns_positive"),
+        _weighted("clearly_positive").alias("nns_clearly_positive"),
+        _weighted("negative").alias("nns_negative"),
+        pl.col("n_answers").sum().cast(pl.Int64).alias("nns_n"),
+        pl.when(asked > 0).then(pl.col("n_answers").filter(ok).sum() / asked)
+        .alias("nns_response_rate"),
+    ]
+
+
+def current_and_previous(indicators: pl.DataFrame,
+                         sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of the current and of the previous measurement period, per förbund."""
+    pred = pl.col("forbund").is_in(list(sel.forbund))
+    if sel.insatser:
+        pred = pred & pl.col("insats").is_in(list(sel.insatser))
+    rows = indicators.filter(pred)
+    ends = {t: p[1] for t in rows["measurement_period"].unique().to_list()
+            if (p := parse_period(t)) is not None}
+    if not ends:
+        return rows.clear(), rows.clear()
+    rows = rows.filter(pl.col("measurement_period").is_in(list(ends))).with_columns(
+        _end=pl.col("measurement_period").replace_strict(ends, return_dtype=pl.Date))
+    inside = rows.filter(pl.col("_end").is_between(*sel.period))
+    cur_end = inside.group_by("forbund").agg(_cur=pl.col("_end").max())
+    current = inside.join(cur_end, on="forbund").filter(pl.col("_end") == pl.col("_cur"))
+    before = rows.join(cur_end, on="forbund").filter(pl.col("_end") < pl.col("_cur"))
+    previous = before.filter(pl.col("_end") == pl.col("_end").max().over("forbund"))
+    return current, previous
+
+
+def nns_kpis(indicators: pl.DataFrame, sel: Selection) -> tuple[dict, dict]:
+    """Headline NNS KPIs over every question, sex `Samtliga`.
+
+    Also returns `{"period": [...], "previous": [...]}`: the measurement periods used.
+    """
+    current, previous = (f.filter(pl.col("sex") == "Samtliga")
+                         for f in current_and_previous(indicators, sel))
+    meta = {"period": sorted(current["measurement_period"].unique().to_list()),
+            "previous": sorted(previous["measurement_period"].unique().to_list())}
+    if current.is_empty():
+        return dict.fromkeys(KEYS), meta
+    now = current.select(_aggs()).row(0, named=True)
+    before = previous.select(_aggs()).row(0, named=True) if not previous.is_empty() else {}
+    prev_pos = before.get("nns_positive")
+    now["nns_positive_change"] = (None if prev_pos is None or now["nns_positive"] is None
+                                  else (now["nns_positive"] - prev_pos) * 100)
+    return now, meta
+
+
+def nns_table(indicators: pl.DataFrame, sel: Selection) -> pl.DataFrame:
+    """One row per indicator, question, respondent group and sex of the current period.
+
+    With the change in share positive vs the previous period, in percentage points.
+    """
+    current, previous = current_and_previous(indicators, sel)
+    now = current.group_by(QUESTION).agg(_aggs())
+    before = previous.group_by(QUESTION).agg(_aggs()[0].alias("_prev"))
+    return (now.join(before, on=QUESTION, how="left", nulls_equal=True)
+            .with_columns(((pl.col("nns_positive") - pl.col("_prev")) * 100)
+                          .alias("nns_positive_change"))
+            .drop("_prev").sort(QUESTION))

@@ -1,0 +1,118 @@
+"""Periods: years, half-years, quarters, day counts and the period texts found in data.
+
+Every period is a pair of dates `(from, to)`, both inclusive.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Literal
+
+Freq = Literal["year", "half", "quarter"]
+Period = tuple[date, date]
+
+
+def year_period(year: int) -> Period:
+    """The calendar year `year`.
+
+    >>> year_period(2024)
+    (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    """
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def half_year_period(year: int, half: int) -> Period:
+    """Half-year 1 (Jan–Jun) or 2 (Jul–Dec)."""
+    if half not in (1, 2):
+        raise ValueError(f"halvår måste vara 1 eller 2, inte {half}")
+    return (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1),
+                                                                      date(year, 12, 31))
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    """Quarter 1–4 of `year`.
+
+    >>> quarter_period(2024, 1)
+    (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
+    """
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"kvartal måste vara 1–4, inte {quarter}")
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end - timedelta(days=1)
+
+
+def period_days(frm: date, to: date) -> int:
+    """Days in `[frm, to]`, both ends included (a leap year has 366)."""
+    return (to - frm).days + 1
+
+
+def days_in_year(year: int) -> int:
+    """365 or 366."""
+    return period_days(*year_period(year))
+
+
+def period_of(day: date, freq: Freq) -> Period:
+    """The year, half-year or quarter containing `day`."""
+    if freq == "year":
+        return year_period(day.year)
+    if freq == "half":
+        return half_year_period(day.year, 1 if day.month <= 6 else 2)
+    return quarter_period(day.year, (day.month - 1) // 3 + 1)
+
+
+def period_label(frm: date, freq: Freq) -> str:
+    """`2023`, `2023H1` or `2023-Q2` (the spellings the Volymer sheet uses)."""
+    if freq == "year":
+        return str(frm.year)
+    if freq == "half":
+        return f"{frm.year}H{1 if frm.month <= 6 else 2}"
+    return f"{frm.year}-Q{(frm.month - 1) // 3 + 1}"
+
+
+def periods_between(first: date, last: date, freq: Freq) -> list[Period]:
+    """Consecutive whole periods from the one containing `first` to the one containing `last`."""
+    out: list[Period] = []
+    cur = period_of(first, freq)
+    while cur[0] <= last:
+        out.append(cur)
+        cur = period_of(cur[1] + timedelta(days=1), freq)
+    return out
+
+
+_DATE = r"(\d{4})-?(\d{2})-?(\d{2})"
+_RANGE = re.compile(rf"^{_DATE}\s*(?:–|—|-|/|till)\s*{_DATE}$")
+
+
+def parse_period(text: str | None) -> Period | None:
+    """The dates a period text covers, or None when it cannot be read.
+
+    Accepts `2023`, `2023H1`/`2023-H1`, `2023-Q2`/`2023Q2`, a date (that one day) and a
+    range `2022-11-01–2023-10-31`.
+
+    >>> parse_period("2023-Q2")
+    (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30))
+    >>> parse_period("2017H2")[0]
+    datetime.date(2017, 7, 1)
+    """
+    if text is None:
+        return None
+    t = str(text).strip().upper().replace(" ", "")
+    try:
+        if m := re.fullmatch(r"(\d{4})", t):
+            return year_period(int(m[1]))
+        if m := re.fullmatch(r"(\d{4})-?H([12])", t):
+            return half_year_period(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-?Q([1-4])", t):
+            return quarter_period(int(m[1]), int(m[2]))
+        if m := re.fullmatch(_DATE, t):
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := _RANGE.fullmatch(str(text).strip()):
+            a = date(int(m[1]), int(m[2]), int(m[3]))
+            b = date(int(m[4]), int(m[5]), int(m[6]))
+            return (a, b) if a <= b else None
+    except ValueError:
+        return None
+    return None

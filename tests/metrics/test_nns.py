@@ -1,0 +1,49 @@
+import pytest
+
+from metrics.engine import compute_kpis
+from metrics.nns import nns_table
+from tests.metrics.factories import frame, frames, indicator, selection
+
+
+def survey():
+    return [
+        indicator(0.7, 20, measurement_period="2022-11-01–2023-10-31", clearly_positive=0.4,
+                  negative=0.1, response_rate=0.5),
+        indicator(0.5, 10, measurement_period="2022-11-01–2023-10-31", indicator=2,
+                  question="Samverkan fungerar", clearly_positive=None, negative=0.3,
+                  response_rate=0.25),
+        indicator(0.8, 12, measurement_period="2022-11-01–2023-10-31", sex="Kvinnor"),
+        indicator(0.6, 18, measurement_period="2021-11-01–2022-10-31", negative=0.2),
+        indicator(0.4, 10, measurement_period="2021-11-01–2022-10-31", indicator=2,
+                  question="Samverkan fungerar"),
+        indicator(0.9, 50, measurement_period="2023-11-01–2024-10-31"),  # ends after the period
+    ]
+
+
+def test_headline_is_weighted_by_answers_and_change_in_points():
+    r = compute_kpis(frames(indicators=survey()), selection())
+    v = r.values
+    assert v["nns_n"] == 30
+    assert v["nns_positive"] == pytest.approx((0.7 * 20 + 0.5 * 10) / 30)
+    assert v["nns_clearly_positive"] == pytest.approx(0.4)  # only the row that reports it
+    assert v["nns_negative"] == pytest.approx((0.1 * 20 + 0.3 * 10) / 30)
+    assert v["nns_response_rate"] == pytest.approx(30 / (20 / 0.5 + 10 / 0.25))
+    before = (0.6 * 18 + 0.4 * 10) / 28
+    assert v["nns_positive_change"] == pytest.approx(((0.7 * 20 + 0.5 * 10) / 30 - before) * 100)
+    assert r.meta["nns_period"] == ["2022-11-01–2023-10-31"]
+    assert r.meta["nns_previous"] == ["2021-11-01–2022-10-31"]
+    assert r.base_n["nns_positive"] == 30
+
+
+def test_table_per_question_with_change():
+    t = nns_table(frame("indicators", survey()), selection())
+    assert t.select("indicator", "sex").rows() == [(1, "Kvinnor"), (1, "Samtliga"), (2, "Samtliga")]
+    row = t.filter(sex="Samtliga", indicator=1).row(0, named=True)
+    assert row["nns_positive"] == 0.7 and row["nns_positive_change"] == pytest.approx(10.0)
+    assert t.filter(sex="Kvinnor")["nns_positive_change"].to_list() == [None]
+
+
+def test_first_measurement_has_no_change_and_no_data_gives_none():
+    v = compute_kpis(frames(indicators=survey()[:2]), selection()).values
+    assert v["nns_positive"] is not None and v["nns_positive_change"] is None
+    assert compute_kpis(frames(), selection()).values["nns_positive"] is None
