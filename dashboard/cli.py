@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard import cli_data
+from dashboard.cli_kpi import add_kpi_parser
 from dashboard.config import settings
 from dashboard.users import ROLES, User, UserError, add_user, load_users, remove_user
 
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     tmpl = sub.add_parser("template", help="skriv mallen (xlsx) med alla blad")
     tmpl.add_argument("out", type=Path)
+
+    add_kpi_parser(sub)
 
     user = sub.add_parser("user", help="hantera inloggningar")
     user_sub = user.add_subparsers(dest="user_command", required=True)

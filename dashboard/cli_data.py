@@ -34,6 +34,10 @@ def run(args, database_url: str) -> int:
         return _demo(engine, args)
     if args.command == "import":
         return _import(engine, args)
+    if args.command == "kpi":
+        from dashboard.cli_kpi import run_kpi
+
+        return run_kpi(engine, args)
     if args.command == "uploads":
         return _uploads(engine, args.format)
     if args.command == "undo":

@@ -1,0 +1,56 @@
+"""Swedish number, percent and date formatting for everything shown to a user.
+
+`1 923 361`, `11,8 %`, `2023-03-31`; missing values show as an en dash. Disclosure-control
+labels ("<5", "för få") are passed through unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import assert_never
+
+from metrics.registry import BY_KEY, Unit
+
+MISSING = "–"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """`1923361` -> `1 923 361`; `1.5, 1` -> `1,5`; negative with a minus sign."""
+    if value is None:
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A fraction as Swedish percent: `0.1184` -> `11,8 %`."""
+    return MISSING if share is None else f"{number(share * 100, decimals)} %"
+
+
+def kronor(value: float | None) -> str:
+    """Whole kronor: `2152194` -> `2 152 194 kr`."""
+    return MISSING if value is None else f"{number(value)} kr"
+
+
+def iso_date(day: date | None) -> str:
+    """ISO date, the Swedish standard: `2023-03-31`."""
+    return MISSING if day is None else day.isoformat()
+
+
+def kpi_value(key: str, value: float | int | None) -> str:
+    """A KPI value formatted by its registry unit."""
+    unit = BY_KEY[key].unit if key in BY_KEY else Unit.COUNT
+    match unit:
+        case Unit.SHARE:
+            return percent(value)
+        case Unit.KR:
+            return kronor(value)
+        case Unit.MONTHS | Unit.YEARS | Unit.FYE:
+            return number(value, 1)
+        case Unit.PP:
+            sign = "+" if value is not None and value > 0 else ""
+            return MISSING if value is None else f"{sign}{number(value, 1)} p.e."
+        case Unit.COUNT | Unit.DAYS:
+            return number(value)
+        case _:
+            assert_never(unit)
