@@ -1,16 +1,45 @@
-"""Streamlit entry point. Until the dashboard pages land, a status page of the database."""
+"""Streamlit entry point: login, the pages the viewer's role may open, shared filters."""
+
+from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.config import settings
-from loaders.frames import load_frames
-from loaders.schema import make_engine
+from dashboard.context import PAGES, PageContext, pages_for, set_context
+from dashboard.data import frames_for
+from dashboard.filters import sidebar_filters
 
-st.set_page_config(page_title="Finsam-dashboard", layout="wide")
+st.set_page_config(page_title="Finsam-dashboard", page_icon=":material/monitoring:",
+                   layout="wide")
 conf = settings()
-frames = load_frames(make_engine(conf.database_url))
-st.title("Finsam-dashboard")
 if conf.demo:
-    st.info("Demo – fiktiva förbund och deltagare.")
-st.write("Antal rader per blad:")
-st.dataframe({"Tabell": list(frames), "Rader": [f.height for f in frames.values()]})
+    st.sidebar.warning("**Demo** – fiktiva förbund och deltagare.", icon="🧪")
+
+try:
+    viewer = auth.viewer(conf, auth.secrets())
+except auth.ConfigurationError as err:
+    st.error(str(err))
+    st.stop()
+
+if viewer is None:
+    if conf.demo:
+        auth.demo_credentials_notice()
+    st.stop()
+
+version, frames = frames_for(conf.database_url, viewer)
+st.sidebar.markdown(f"**{viewer.name}**  \n{viewer.role_label}")
+auth.logout_button()
+filters = sidebar_filters(frames, date.today())
+if filters is None:
+    st.stop()
+set_context(PageContext(viewer=viewer, frames=frames, filters=filters, version=version,
+                        threshold=conf.suppress, demo=conf.demo))
+navigation = st.navigation([
+    st.Page(PAGES[key][1], title=PAGES[key][0], icon=PAGES[key][2], url_path=key,
+            default=(i == 0))
+    for i, key in enumerate(pages_for(viewer.role))
+])
+navigation.run()

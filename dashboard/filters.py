@@ -1,0 +1,142 @@
+"""The sidebar filters every page shares, kept in the URL so a view can be shared as a link.
+
+Widgets are created in the entry point (so their state survives page switches) and bound to
+query parameters. Options come from the viewer's scoped frames only, so a förbund the viewer
+may not see cannot be selected — a foreign value in the URL is ignored by Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from loaders.contract import EDUCATION, INCOME_SOURCES, REFERRERS, SEX
+from metrics import half_year_period, latest_full_year, quarter_period, year_period
+from metrics.selection import AGE_GROUPS, Selection
+
+PERIOD_KINDS = ("År", "Halvår", "Kvartal", "Anpassad")
+ALL = "Alla"
+#: Filter key -> Swedish label (also the names a page lists as "does not apply").
+FILTER_LABELS = {
+    "insats": "Insats", "grupp": "Grupp", "kon": "Kön", "remittent": "Remittent",
+    "alder": "Åldersgrupp", "forsorjning": "Försörjning före", "utbildning": "Utbildningsnivå",
+}
+PARTICIPANT_FILTERS = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar says: the selection, a title fragment, and the active filter labels."""
+
+    selection: Selection
+    title: str
+    active: tuple[str, ...]  # keys of FILTER_LABELS in use
+
+
+def _text(frame: pl.DataFrame, column: str) -> list[str]:
+    if frame.is_empty() or column not in frame.columns:
+        return []
+    values = frame.get_column(column).cast(pl.String).drop_nulls().unique().to_list()
+    return sorted(v for v in values if v)
+
+
+def _prune(key: str, options: list, multi: bool) -> None:
+    """Drop remembered values the options no longer offer (e.g. after a förbund change)."""
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if multi:
+        st.session_state[key] = [v for v in (value or []) if v in options]
+    elif value not in options:
+        del st.session_state[key]
+
+
+def _years(frames: dict[str, pl.DataFrame]) -> list[int]:
+    eps = frames["episodes"]
+    years: set[int] = set()
+    if not eps.is_empty():
+        years |= set(eps["start_date"].dt.year().unique().to_list())
+        years |= set(eps["end_date"].dt.year().drop_nulls().unique().to_list())
+    years |= set(frames["budget_lines"]["year"].unique().to_list())
+    return sorted((y for y in years if y is not None), reverse=True)
+
+
+def _period(frames: dict[str, pl.DataFrame], today: date) -> tuple[date, date, str]:
+    years = _years(frames) or [today.year - 1]
+    default_year = latest_full_year(frames["episodes"], today)
+    if default_year not in years:
+        years.insert(0, default_year)
+    kind = st.sidebar.segmented_control("Period", PERIOD_KINDS, default="År", key="period",
+                                        bind="query-params") or "År"
+    if kind == "Anpassad":
+        frm = st.sidebar.date_input("Från", value=date(default_year, 1, 1), key="fran",
+                                    format="YYYY-MM-DD", bind="query-params")
+        to = st.sidebar.date_input("Till", value=date(default_year, 12, 31), key="till",
+                                   format="YYYY-MM-DD", bind="query-params")
+        if frm > to:
+            st.sidebar.warning("Från-datum ligger efter till-datum; de har bytts om.")
+            frm, to = to, frm
+        return frm, to, f"{frm.isoformat()}–{to.isoformat()}"
+    _prune("ar", years, multi=False)
+    year = st.sidebar.selectbox("År", years, index=years.index(default_year), key="ar",
+                                bind="query-params")
+    if kind == "Halvår":
+        half = st.sidebar.selectbox("Halvår", [1, 2], format_func=lambda h: f"H{h}", key="del",
+                                    bind="query-params")
+        return (*half_year_period(year, half), f"{year} H{half}")
+    if kind == "Kvartal":
+        quarter = st.sidebar.selectbox("Kvartal", [1, 2, 3, 4], format_func=lambda q: f"Q{q}",
+                                       key="kvartal", bind="query-params")
+        return (*quarter_period(year, quarter), f"{year} Q{quarter}")
+    return (*year_period(year), str(year))
+
+
+def _multi(label: str, options, key: str) -> list:
+    _prune(key, list(options), multi=True)
+    return st.sidebar.multiselect(label, options, key=key, bind="query-params",
+                                  placeholder="Alla")
+
+
+def sidebar_filters(frames: dict[str, pl.DataFrame], today: date) -> Filters | None:
+    """Draw the filters; None (after a notice) when the viewer has no förbund with data."""
+    forbund_options = sorted(set(_text(frames["insatser"], "forbund"))
+                             | set(_text(frames["episodes"], "forbund")))
+    if not forbund_options:
+        st.info("Det finns inga uppgifter som du har behörighet att se ännu.")
+        return None
+    _prune("forbund", forbund_options, multi=False)
+    forbund = st.sidebar.selectbox("Förbund", forbund_options, key="forbund",
+                                   bind="query-params")
+    insatser = frames["insatser"].filter(pl.col("forbund").cast(pl.String) == forbund)
+    insats = _multi("Insats", _text(insatser, "insats"), "insats")
+    groups_of = frames["episodes"].filter(pl.col("forbund").cast(pl.String) == forbund)
+    if insats:
+        groups_of = groups_of.filter(pl.col("insats").cast(pl.String).is_in(insats))
+    grupp_options = [ALL, *_text(groups_of, "grupp")]
+    _prune("grupp", grupp_options, multi=False)
+    grupp = st.sidebar.selectbox("Grupp", grupp_options, key="grupp", bind="query-params")
+    frm, to, period_text = _period(frames, today)
+    st.sidebar.caption("Deltagarfilter")
+    kon = _multi("Kön", SEX, "kon")
+    remittent = _multi("Remittent", REFERRERS, "remittent")
+    alder = _multi("Åldersgrupp", AGE_GROUPS, "alder")
+    forsorjning = _multi("Försörjning före", INCOME_SOURCES, "forsorjning")
+    utbildning = _multi("Utbildningsnivå", EDUCATION, "utbildning")
+    selection = Selection(
+        forbund=(forbund,), date_from=frm, date_to=to, insatser=tuple(insats),
+        grupp=None if grupp == ALL else grupp, kon=tuple(kon), remittent=tuple(remittent),
+        aldersgrupp=tuple(alder), forsorjning_fore=tuple(forsorjning),
+        utbildningsniva=tuple(utbildning),
+    )
+    active = tuple(k for k, v in [("insats", insats), ("grupp", grupp != ALL), ("kon", kon),
+                                  ("remittent", remittent), ("alder", alder),
+                                  ("forsorjning", forsorjning), ("utbildning", utbildning)]
+                   if v)
+    parts = [forbund, period_text, ", ".join(insats) if insats else "alla insatser"]
+    parts += [", ".join(v) for v in (kon, remittent, alder, forsorjning, utbildning) if v]
+    if grupp != ALL:
+        parts.append(f"grupp {grupp}")
+    return Filters(selection=selection, title=" · ".join(parts), active=active)

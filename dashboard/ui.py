@@ -1,0 +1,153 @@
+"""Shared drawing: KPI cards with target status, Swedish tables, charts and downloads.
+
+Pages pass only disclosure-controlled data (the `metrics.public_*` functions) to these
+helpers; `display_table` turns hidden cells into their labels ("<5", "för få") before
+anything is drawn or downloaded, so a download can never hold more than the page shows.
+"""
+
+from __future__ import annotations
+
+import io
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import fmt
+from metrics.disclosure import label as hidden_label
+from metrics.registry import BY_KEY, Unit
+from metrics.result import KpiResult
+
+#: Status -> (icon, Swedish text, colour). Text and icon carry the meaning, not colour alone.
+STATUS = {"met": ("✅", "Mål uppfyllt", "green"), "near": ("⚠️", "Nära målet", "orange"),
+          "not_met": ("❌", "Mål ej uppfyllt", "red")}
+#: Dark-to-light blues plus a dark grey: distinguishable in colour and in greyscale print.
+PALETTE = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#525252", "#969696", "#d9d9d9"]
+TARGET_COLOUR = "#b2182b"
+
+
+def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = None) -> str:
+    """A KPI's value as shown: formatted, or the disclosure label when hidden."""
+    why = result.disclosure.get(key)
+    if why and (lbl := hidden_label(why, threshold)):
+        return lbl
+    value = result.values.get(key)
+    if isinstance(value, dict):
+        value = value.get(part) if part else None
+    return fmt.kpi_value(key, value)
+
+
+def target_text(result: KpiResult, key: str) -> str | None:
+    """`Mål 25,0 % – ❌ Mål ej uppfyllt`, or None without a target."""
+    target = result.values.get(f"{key}_target")
+    if target is None or isinstance(target, dict):
+        return None
+    text = f"Mål {fmt.kpi_value(key, target)}"
+    status = result.target_status.get(key)
+    if status and key not in result.disclosure:
+        icon, words, _ = STATUS[str(status)]
+        text += f" – {icon} {words}"
+    return text
+
+
+def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None) -> None:
+    """One KPI as a metric card with its help text, target and status."""
+    kpi = BY_KEY[key]
+    where = container or st
+    where.metric(kpi.label, kpi_text(result, key, threshold), help=kpi.help,
+                 border=True)
+    if text := target_text(result, key):
+        missing = result.missing_targets.get(key)
+        if missing:
+            text += f" (saknar mål: {', '.join(missing)})"
+        where.caption(text)
+
+
+def display_table(df: pl.DataFrame, columns: dict[str, str], threshold: int) -> pl.DataFrame:
+    """Select and rename `columns` (code -> Swedish header) as Swedish text cells.
+
+    Numeric KPI columns are formatted by their registry unit; cells hidden by disclosure
+    control show their label; other numbers get Swedish separators.
+    """
+    out = []
+    for code, header in columns.items():
+        status = f"{code}_status"
+        values = df[code].to_list()
+        statuses = df[status].to_list() if status in df.columns else [None] * df.height
+        out.append(pl.Series(header, [
+            (hidden_label(s, threshold) if s and hidden_label(s, threshold) else
+             _cell(code, v)) for v, s in zip(values, statuses, strict=True)
+        ], dtype=pl.String))
+    return pl.DataFrame(out)
+
+
+def _cell(code: str, value) -> str:
+    if value is None:
+        return fmt.MISSING
+    if code in BY_KEY:
+        return fmt.kpi_value(code, value)
+    if isinstance(value, float):
+        return fmt.number(value, 0 if value.is_integer() else 1)
+    if isinstance(value, int):
+        return fmt.number(value)
+    return str(value)
+
+
+def table_with_downloads(table: pl.DataFrame, name: str) -> None:
+    """Show a display table and offer it as CSV and xlsx (exactly what is shown)."""
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, name)
+
+
+def download_buttons(table: pl.DataFrame, name: str) -> None:
+    """CSV (semicolon, UTF-8 with BOM so Excel opens å/ä/ö) and xlsx of a display table."""
+    left, right, _ = st.columns([1, 1, 4])
+    csv = "\ufeff" + table.write_csv(separator=";")
+    left.download_button("Ladda ner CSV", csv.encode("utf-8"), f"{name}.csv", "text/csv",
+                         key=f"csv_{name}", icon=":material/download:")
+    buffer = io.BytesIO()
+    table.write_excel(buffer, worksheet=name[:31], autofit=True)
+    right.download_button("Ladda ner Excel", buffer.getvalue(), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx_{name}", icon=":material/download:")
+
+
+def style(fig: go.Figure, title: str, unit: Unit | None = None) -> go.Figure:
+    """Swedish separators, explicit tick formats, readable title and colours."""
+    tick = {Unit.SHARE: ".0%", Unit.KR: ",.0f", Unit.COUNT: ",.0f"}.get(unit, ",.1f")
+    fig.update_layout(separators=", ", title={"text": title, "font": {"size": 16}},
+                      colorway=PALETTE, template="plotly_white", height=380,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(tickformat=tick)
+    return fig
+
+
+def add_target(fig: go.Figure, target: float | None, key: str) -> None:
+    """A dashed target line with its value written out."""
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR,
+                      annotation_text=f"Mål {fmt.kpi_value(key, target)}",
+                      annotation_position="top left")
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """Draw a plotly figure with the Swedish locale."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"locale": "sv",
+                                                            "displaylogo": False})
+
+
+def too_few_notice(result: KpiResult, threshold: int) -> bool:
+    """Show the notice and return True when the selection has no data or too few episodes."""
+    n = result.episodes_n
+    if n is None:
+        st.info("Det finns inga deltagaruppgifter för det här urvalet.")
+        return True
+    if n == 0:
+        st.info("Inga deltagare i urvalet under perioden.")
+        return True
+    if n < threshold:
+        st.warning(f"Urvalet omfattar färre än {threshold} deltagare. Siffrorna visas inte "
+                   "för att skydda enskilda personer – välj ett bredare urval.")
+        return True
+    return False
