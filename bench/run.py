@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import bench_import  # noqa: E402
+import bench_kpi  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
@@ -43,12 +44,7 @@ def median_runs(fn, repeats: int = REPEATS) -> dict[str, dict[str, float]]:
 def main() -> None:
     """Run all benchmarks and print the table."""
     results = {"machine": machine(), "import_100k_deltagare": median_runs(bench_import.run)}
-    try:
-        import bench_kpi
-    except ImportError:
-        bench_kpi = None
-    if bench_kpi is not None:
-        results.update(bench_kpi.run())
+    results.update(bench_kpi.run())
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -1,12 +1,14 @@
 """The metrics layer: pure polars functions from input frames to KPIs (docs/KPI.md).
 
 No I/O, no clock, no Streamlit or SQLAlchemy. Pages call the `public_*` functions, which
-apply disclosure control; the command line may call `compute_kpis` directly.
+apply disclosure control; the command line may call `compute_kpis` directly. An app that
+queries the same frames many times may pass them through `prepare` once (faster filters).
 """
 
 from metrics.disclosure import suppress_kpis, suppress_table, suppress_value, too_few
 from metrics.distributions import distributions, income_flow
 from metrics.engine import compute_kpis
+from metrics.frames import prepare
 from metrics.periods import half_year_period, quarter_period, year_period
 from metrics.public import (
     public_breakdown,
@@ -21,7 +23,7 @@ from metrics.views import breakdown, trend
 
 __all__ = [
     "KpiResult", "Selection", "breakdown", "compute_kpis", "distributions", "filter_episodes",
-    "half_year_period", "income_flow", "latest_full_year", "public_breakdown",
+    "half_year_period", "income_flow", "latest_full_year", "prepare", "public_breakdown",
     "public_distributions", "public_income_flow", "public_kpis", "public_trend",
     "quarter_period", "suppress_kpis", "suppress_table", "suppress_value", "too_few", "trend",
     "year_period",

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from metrics.expressions import overlap_days
+from metrics.expressions import Col, inline, overlap_days
 from metrics.periods import period_days
 from metrics.selection import Selection
 
@@ -15,13 +15,24 @@ KEYS = ("participant_days", "fye_used", "fye_capacity", "occupancy", "cost_per_f
 PARTICIPANT_KEYS = ("participant_days", "fye_used")
 
 
-def exprs(frm: date, to: date) -> dict[str, pl.Expr]:
+def parts(frm: date, to: date) -> dict[str, pl.Expr]:
+    """Participant-days over the period (a sum over the episodes)."""
+    return {"participant_days": overlap_days("start_date", "end_date", frm, to).sum()
+            .cast(pl.Int64)}
+
+
+def finish(c: Col, frm: date, to: date) -> dict[str, pl.Expr]:
     """Participant-days and used full-year equivalents over the period.
 
     One participant all of 2023 and one from 1 July give 365 + 184 = 549 days, 1.50 fye.
     """
-    days = overlap_days("start_date", "end_date", frm, to).sum().cast(pl.Int64)
+    days = c("participant_days")
     return {"participant_days": days, "fye_used": days / period_days(frm, to)}
+
+
+def exprs(frm: date, to: date) -> dict[str, pl.Expr]:
+    """Aggregate expressions for participant-days and used full-year equivalents."""
+    return inline(parts(frm, to), lambda c: finish(c, frm, to))
 
 
 BASES = {"participant_days": "participants_in_period", "fye_used": "participants_in_period",

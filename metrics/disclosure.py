@@ -133,7 +133,7 @@ def suppress_kpis(result: KpiResult, threshold: int = DEFAULT_THRESHOLD) -> KpiR
             values[key] = None
     base_n = {k: (None if n is not None and 0 < n < threshold else n)
               for k, n in result.base_n.items()}
-    meta = dict(result.meta)
+    meta = dict(result.meta, too_few=notice)  # the episode count itself may be hidden
     if 0 < (meta.get("socioeconomic_excluded") or 0) < threshold:
         meta["socioeconomic_excluded"] = None
     return dataclasses.replace(

@@ -71,6 +71,6 @@ def income_flow(frames: Mapping[str, pl.DataFrame], sel: Selection) -> pl.DataFr
     """
     eps = filter_episodes(table(frames, "episodes"), sel)
     return (eps.filter(ended_in(*sel.period))
-            .select(pl.col("income_before", "income_after").fill_null(MISSING))
+            .select(pl.col("income_before", "income_after").cast(pl.String).fill_null(MISSING))
             .group_by("income_before", "income_after").agg(count=pl.len().cast(pl.Int64))
             .sort("income_before", "income_after"))

@@ -15,12 +15,12 @@ import polars as pl
 
 from metrics import budget, capacity, participants
 from metrics.benefits import benefit_kpis
-from metrics.expressions import overlaps
+from metrics.followup import ended_with_followups
 from metrics.frames import table
 from metrics.nns import nns_kpis
 from metrics.registry import BY_KEY, EPISODE_FAMILIES, KPIS, Family
 from metrics.result import KpiResult, Value
-from metrics.selection import Selection, org_predicate, participant_predicate
+from metrics.selection import Selection, filter_episodes, org_predicate, participant_predicate
 from metrics.socio_estimate import Assumptions, default_assumptions, estimate, transitions
 from metrics.socioeconomic import KEYS as SOCIO_KEYS
 from metrics.socioeconomic import evaluation
@@ -35,27 +35,29 @@ def _episode_values(frames: Mapping[str, pl.DataFrame], sel: Selection):
     """Episode KPIs of the filtered selection, plus what costs rest on.
 
     Costs cannot be split by participant or grupp, so cost per fye/participant and the
-    socioeconomic estimate use every episode of the selected insatser (`everyone`).
+    socioeconomic estimate use every episode of the selected insatser (`everyone`). The
+    episodes are scanned once for the selection; follow-ups are joined once, for the ended
+    episodes only, and the join is returned for the target weights.
     """
     eps_all = table(frames, "episodes")
     frm, to = sel.period
-    in_period = eps_all.filter(org_predicate(sel) & overlaps(frm, to))
+    in_period = filter_episodes(eps_all, sel, participant_filters=False)
     pp = participant_predicate(sel)
     eps = in_period.filter(pp) if pp is not None else in_period
     everyone = in_period
     if sel.grupp:
         whole = dataclasses.replace(sel, grupp=None)
-        everyone = eps_all.filter(org_predicate(whole) & overlaps(frm, to))
+        everyone = filter_episodes(eps_all, whole, participant_filters=False)
+    if in_period.is_empty() and eps_all.filter(org_predicate(sel)).is_empty():
+        return dict.fromkeys(participants.BASES), eps, everyone, None, None, None
     followups = table(frames, "followups").filter(pl.col("forbund").is_in(list(sel.forbund)))
-    has_data = not in_period.is_empty() or not eps_all.filter(org_predicate(sel)).is_empty()
-    if not has_data:
-        return dict.fromkeys(participants.BASES), eps, everyone, None, None
-    row = participants.participant_table(eps, followups, frm, to).row(0, named=True)
+    joined = ended_with_followups(eps, followups, frm, to)
+    row = participants.table_from(eps, joined, frm, to).row(0, named=True)
     if pp is None and not sel.grupp:
-        return row, eps, everyone, row["fye_used"], row["participants_in_period"]
+        return row, eps, everyone, row["fye_used"], row["participants_in_period"], joined
     exprs = participants.exprs(frm, to)
     fye_all, n_all = everyone.select(exprs["fye_used"], exprs["participants_in_period"]).row(0)
-    return row, eps, everyone, fye_all, n_all
+    return row, eps, everyone, fye_all, n_all, joined
 
 
 def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
@@ -68,7 +70,7 @@ def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
     to episode-based KPIs only.
     """
     frm, to = sel.period
-    row, eps, everyone, fye_all, participants_all = _episode_values(frames, sel)
+    row, eps, everyone, fye_all, participants_all, joined = _episode_values(frames, sel)
     values: dict[str, Value] = {k: row.get(k) for k in participants.KEYS}
     base_n: dict[str, int | None] = {k: row.get(b) for k, b in participants.BASES.items()}
     meta: dict[str, object] = {}
@@ -116,7 +118,7 @@ def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
 
     result = KpiResult(sel, values, base_n, meta=meta,
                        ignored_filters=_ignored(sel))
-    return attach_targets(result, frames, eps)
+    return attach_targets(result, frames, eps, joined=joined)
 
 
 def _ignored(sel: Selection) -> dict[str, tuple[str, ...]]:

@@ -2,13 +2,24 @@
 
 All take plain dates for the period and return expressions, so callers can put many of
 them in one `select`/`agg` (one pass over the episodes).
+
+Each KPI family states its KPIs once, in two steps: `parts(frm, to)`, the aggregations over
+the episodes (counts, sums, means), and `finish(c, frm, to)`, the KPIs as arithmetic on
+those parts, read through `c(name)`. With `c = pl.col` the parts are aggregated first and
+the KPIs derived from the one-row (or one-row-per-group) result, so a predicate shared by
+many KPIs is evaluated once per row; `inline` gives the same KPIs as single aggregate
+expressions (`exprs`), for callers that put them into their own `select`/`agg`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import polars as pl
+
+#: Reads a part by name: `pl.col` (parts already aggregated) or the part's expression.
+Col = Callable[[str], pl.Expr]
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 
@@ -78,3 +89,9 @@ def mean_over(values: pl.Expr, pred: pl.Expr) -> pl.Expr:
 def median_over(values: pl.Expr, pred: pl.Expr) -> pl.Expr:
     """Median of `values` where `pred` holds (null when none)."""
     return values.filter(pred).median()
+
+
+def inline(parts: Mapping[str, pl.Expr], finish: Callable[[Col], dict[str, pl.Expr]]
+           ) -> dict[str, pl.Expr]:
+    """The KPIs of `finish` as single aggregate expressions, each part put in place."""
+    return finish(parts.__getitem__)

@@ -7,12 +7,14 @@ episodes / completed, so it never exceeds 1.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
 
 from metrics.expressions import count, ended_in, outcome_is, share
+from metrics.frames import is_text
 from metrics.registry import FOLLOWUP_HORIZONS
 
 EPISODE_KEY = ("forbund", "insats", "participant_id", "start_date")
@@ -27,7 +29,9 @@ def completed_followed(m: int) -> str:
     return f"_followed_completed_{m}m"
 
 
+@functools.cache
 def _exprs() -> dict[str, pl.Expr]:
+    # built once: the expressions are immutable and the callers only unpack them
     out: dict[str, pl.Expr] = {}
     months, status = pl.col("months_after"), pl.col("status")
     for m in FOLLOWUP_HORIZONS:
@@ -40,16 +44,42 @@ def _exprs() -> dict[str, pl.Expr]:
     return out
 
 
-def followup_table(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date, to: date,
-                   by: Sequence[str] = ()) -> pl.DataFrame:
-    """Follow-up counts and shares, one row (or one per `by` group present)."""
-    extra = [c for c in by if c not in EPISODE_KEY]
+def ended_with_followups(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date, to: date,
+                         extra: Sequence[str] = ()) -> pl.DataFrame:
+    """Episodes ended in `[frm, to]` joined with their follow-up rows (one row per follow-up).
+
+    Columns: the episode key, `extra` episode columns, `outcome_group`, `months_after` (text:
+    String, or Categorical as given) and `status`. Joined on `participant_id` first, then
+    the rest of the key compared: the same rows as an inner join on the whole key, but one
+    column is hashed, and String and Categorical key columns may meet.
+    """
+    extra = [c for c in extra if c not in EPISODE_KEY]
     ended = episodes.filter(ended_in(frm, to)).select(*EPISODE_KEY, *extra, "outcome_group")
-    rows = followups.select(*EPISODE_KEY, pl.col("months_after").cast(pl.String), "status")
-    joined = ended.join(rows, on=list(EPISODE_KEY), how="inner")
+    months = pl.col("months_after")
+    if not is_text(followups.schema["months_after"]):
+        months = months.cast(pl.String)
+    rows = followups.select(*EPISODE_KEY, months, "status")
+    if ended.schema["participant_id"] != rows.schema["participant_id"]:
+        ended = ended.with_columns(pl.col("participant_id").cast(pl.String))
+        rows = rows.with_columns(pl.col("participant_id").cast(pl.String))
+    rest = [c for c in EPISODE_KEY if c != "participant_id"]
+    joined = ended.join(rows.rename({c: f"_fu_{c}" for c in rest}), on="participant_id",
+                        how="inner")
+    same = pl.all_horizontal(pl.col(c) == pl.col(f"_fu_{c}") for c in rest)
+    return joined.filter(same).drop(f"_fu_{c}" for c in rest)
+
+
+def aggregate(joined: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
+    """Follow-up counts and shares of `ended_with_followups` rows, one row or one per group."""
     if by:
         return joined.group_by(list(by)).agg(**_exprs())
     return joined.select(**_exprs())
+
+
+def followup_table(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date, to: date,
+                   by: Sequence[str] = ()) -> pl.DataFrame:
+    """Follow-up counts and shares, one row (or one per `by` group present)."""
+    return aggregate(ended_with_followups(episodes, followups, frm, to, by), by)
 
 
 def coverage(completed: pl.Expr) -> dict[str, pl.Expr]:

@@ -7,12 +7,14 @@ on the few episodes ended in the period, then attached.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
 
 from metrics import capacity, flow, followup, outcomes, time
+from metrics.expressions import Col, inline
 from metrics.registry import FOLLOWUP_HORIZONS
 
 KEYS = (*flow.KEYS, *outcomes.KEYS, *time.KEYS, *capacity.PARTICIPANT_KEYS, *followup.KEYS)
@@ -23,10 +25,58 @@ _COUNTS_FROM_FOLLOWUP = [c for m in FOLLOWUP_HORIZONS
                          for c in (f"followed_up_{m}m", followup.completed_followed(m))]
 
 
+_FAMILIES = (flow, outcomes, time, capacity)
+
+
+def parts(frm: date, to: date) -> dict[str, pl.Expr]:
+    """Every aggregation the episode KPIs are made of (shared parts appear once)."""
+    out: dict[str, pl.Expr] = {}
+    for family in _FAMILIES:
+        out |= family.parts(frm, to)
+    return out
+
+
+def finish(c: Col, frm: date, to: date) -> dict[str, pl.Expr]:
+    """Every episode KPI (except follow-up) from the parts, read through `c`."""
+    out: dict[str, pl.Expr] = {}
+    for family in _FAMILIES:
+        out |= family.finish(c, frm, to)
+    return out
+
+
 def exprs(frm: date, to: date) -> dict[str, pl.Expr]:
     """All one-pass aggregate expressions for the period."""
-    return {**flow.exprs(frm, to), **outcomes.exprs(frm, to), **time.exprs(frm, to),
-            **capacity.exprs(frm, to)}
+    return dict(_exprs(frm, to))
+
+
+@functools.lru_cache(maxsize=256)
+def _exprs(frm: date, to: date) -> dict[str, pl.Expr]:
+    # Building the expressions costs about a millisecond and pages ask for the same periods
+    # again and again. Expressions are immutable; `exprs` hands out copies of the dict.
+    return inline(parts(frm, to), lambda c: finish(c, frm, to))
+
+
+@functools.lru_cache(maxsize=256)
+def _two_step(frm: date, to: date) -> tuple[dict[str, pl.Expr], dict[str, pl.Expr]]:
+    return parts(frm, to), finish(pl.col, frm, to)
+
+
+def aggregate(episodes: pl.DataFrame, frm: date, to: date, by: Sequence[str] = (),
+              keys: Sequence[str] | None = None) -> pl.DataFrame:
+    """The `exprs` KPIs of `episodes` (one row, or one per `by` group, unsorted).
+
+    Same values as `select(**exprs(...))`/`agg(**exprs(...))`, computed in two steps: the
+    parts in one pass over the episodes, then the KPIs from the parts. `keys` limits the
+    KPIs (and so the parts computed) to those named.
+    """
+    step1, step2 = _two_step(frm, to)
+    if keys is not None:
+        step2 = {k: step2[k] for k in keys}
+        needed = {name for e in step2.values() for name in e.meta.root_names()}
+        step1 = {k: e for k, e in step1.items() if k in needed}
+    by = list(by)
+    base = episodes.group_by(by).agg(**step1) if by else episodes.select(**step1)
+    return base.select(*by, **step2)
 
 
 def participant_table(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date, to: date,
@@ -36,12 +86,16 @@ def participant_table(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date
     `episodes` must already carry the selection's filters (and the `by` columns); rows not
     touching the period are harmless, every expression checks the period itself.
     """
+    joined = followup.ended_with_followups(episodes, followups, frm, to, by)
+    return table_from(episodes, joined, frm, to, by)
+
+
+def table_from(episodes: pl.DataFrame, joined: pl.DataFrame, frm: date, to: date,
+               by: Sequence[str] = ()) -> pl.DataFrame:
+    """`participant_table` with the follow-up rows already joined (`ended_with_followups`)."""
     by = list(by)
-    if by:
-        main = episodes.group_by(by).agg(**exprs(frm, to))
-    else:
-        main = episodes.select(**exprs(frm, to))
-    fu = followup.followup_table(episodes, followups, frm, to, by)
+    main = aggregate(episodes, frm, to, by)
+    fu = followup.aggregate(joined, by)
     if by:
         main = main.join(fu, on=by, how="left", nulls_equal=True).with_columns(
             pl.col(c).fill_null(0) for c in _COUNTS_FROM_FOLLOWUP)

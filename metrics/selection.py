@@ -138,13 +138,23 @@ def filter_episodes(episodes: pl.DataFrame, sel: Selection, *, period: bool = Tr
 
     Unless `period=False`, only episodes overlapping the period are kept: every flow,
     outcome, time and capacity KPI of the period is computed from these alone.
+
+    The most selective condition runs first over all rows and the others only over what it
+    keeps (polars evaluates every part of one predicate on every row): the förbund/insats
+    condition when one förbund or named insatser are selected, else the period.
     """
-    pred = org_predicate(sel)
+    org = org_predicate(sel)
+    rest = []
     if participant_filters and (pp := participant_predicate(sel)) is not None:
-        pred = pred & pp
+        rest.append(pp)
     if period:
-        pred = pred & overlaps(sel.date_from, sel.date_to)
-    return episodes.filter(pred)
+        in_period = overlaps(sel.date_from, sel.date_to)
+        if len(sel.forbund) == 1 or sel.insatser:
+            rest.append(in_period)
+        else:
+            org, rest = in_period, [org, *rest]
+    out = episodes.filter(org)
+    return out.filter(pl.all_horizontal(rest)) if rest else out
 
 
 def latest_full_year(episodes: pl.DataFrame, today: date) -> int:

@@ -101,13 +101,31 @@ def resolve(targets: pl.DataFrame, key: str, sel: Selection,
                           & pl.col("forbund").is_in(list(sel.forbund)))
     if rows.is_empty():
         return None
-    given = {(f, i): (v, d) for f, i, v, d in
-             rows.select("forbund", "insats", "target_value", "direction").iter_rows()}
+    return resolve_given(given_targets(rows), key, sel, insatser, weights)
+
+
+def given_targets(rows: pl.DataFrame) -> dict[Unit_, tuple[float, str | None]]:
+    """`(förbund, insats) -> (target value, direction)` of target rows (the last row wins)."""
+    return {(f, i): (v, d) for f, i, v, d in
+            rows.select("forbund", "insats", "target_value", "direction").iter_rows()}
+
+
+def resolve_given(given: Mapping[Unit_, tuple[float, str | None]], key: str, sel: Selection,
+                  insatser: Mapping[str, Sequence[str]],
+                  weights: Mapping[Unit_, float] | None = None) -> Target | None:
+    """`resolve` on targets already narrowed to `key`, the year and the förbund (`given`)."""
+    if not given:
+        return None
+    per_forbund: dict[str, float] = {}
+    if weights is not None:
+        for (f, _), w in weights.items():
+            per_forbund[f] = per_forbund.get(f, 0) + w
 
     def weight(u: Unit_) -> float:
         if weights is None:
             return 1.0
-        return sum(w for (f, i), w in weights.items() if f == u[0] and u[1] in ("", i))
+        # a förbund-wide unit ('') weighs every insats of the förbund
+        return per_forbund.get(u[0], 0) if u[1] == "" else weights.get(u, 0)
 
     units: list[Unit_] = []
     for f in sel.forbund:

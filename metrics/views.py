@@ -18,7 +18,7 @@ from metrics.engine import compute_kpis
 from metrics.expressions import overlaps
 from metrics.followup import coverage as followup_coverage
 from metrics.followup import followup_table
-from metrics.frames import table
+from metrics.frames import is_text, table
 from metrics.periods import Freq, period_label, periods_between
 from metrics.registry import BY_KEY, Family
 from metrics.selection import Selection, age_group, filter_episodes
@@ -80,7 +80,9 @@ def breakdown(frames: Mapping[str, pl.DataFrame], sel: Selection, kpi_keys: Sequ
                 for f, i in out.select(group).iter_rows()]
         out = out.with_columns(pl.Series(k, [r[k] for r in rows], dtype=pl.Float64)
                                for k in org)
-    return out.select(*group, *keys, *bases_for(keys))
+    # group labels as text even when the episodes' columns are Categorical (`prepare`)
+    return out.select(*(pl.col(g).cast(pl.String) if is_text(out.schema[g]) else g
+                        for g in group), *keys, *bases_for(keys))
 
 
 def trend(frames: Mapping[str, pl.DataFrame], sel: Selection, kpi_keys: Sequence[str],
