@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from loaders.db import uploads
 from loaders.history import UndoRefused, list_uploads, undo
-from loaders.importer import ImportReport, import_upload, load_bulk
+from loaders.importer import ImportBusy, ImportReport, import_upload, load_bulk
 from loaders.issues import format_issues
 from loaders.parse import ParseResult, parse_files
 from loaders.schema import make_engine, upgrade
@@ -19,7 +19,14 @@ EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
 
 def run(args, database_url: str) -> int:
     """Dispatch a data command against the database at `database_url`."""
-    engine = make_engine(database_url)
+    try:
+        return _dispatch(args, make_engine(database_url))
+    except ImportBusy as err:  # another upload holds the database; nothing was written
+        print(f"Fel: {err}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _dispatch(args, engine) -> int:
     if args.command == "template":
         from loaders.template import build_template
 

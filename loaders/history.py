@@ -12,6 +12,7 @@ from sqlalchemy import Engine, and_, delete, desc, select, update
 from loaders.columns import UPLOAD_ID
 from loaders.contract import SHEETS_BY_TABLE, Kind
 from loaders.db import DATA_TABLES, row_history, uploads
+from loaders.importer import busy_as_import_busy, lock_imports
 
 
 class UndoRefused(Exception):
@@ -47,6 +48,12 @@ def _forbund_per_upload(conn) -> dict[int, set[str]]:
     return found
 
 
+def upload_forbund(engine: Engine, upload_id: int) -> set[str]:
+    """The förbund whose rows an upload touched (decides who may undo it)."""
+    with engine.connect() as conn:
+        return _forbund_per_upload(conn).get(upload_id, set())
+
+
 def data_version(engine: Engine) -> str:
     """Changes whenever an upload is committed or undone; keys every cache of data frames."""
     with engine.connect() as conn:
@@ -55,8 +62,13 @@ def data_version(engine: Engine) -> str:
            f"{sum(r.status == 'undone' for r in rows)}"
 
 
-def upload_rows(engine: Engine, upload_id: int) -> dict[str, pl.DataFrame]:
-    """The exact rows an upload brought (its new values), per sheet name."""
+def upload_rows(engine: Engine, upload_id: int,
+                forbund: set[str] | None = None) -> dict[str, pl.DataFrame]:
+    """The exact rows an upload brought (its new values), per sheet name, Swedish headers.
+
+    With `forbund`, only rows of those förbund: an upload can span several, and a samordnare
+    must not download another förbund's rows.
+    """
     with engine.connect() as conn:
         found = conn.execute(
             select(row_history.c.table_name, row_history.c.new_values)
@@ -64,15 +76,22 @@ def upload_rows(engine: Engine, upload_id: int) -> dict[str, pl.DataFrame]:
         ).all()
     per_table: dict[str, list[dict]] = {}
     for table, values in found:
-        per_table.setdefault(table, []).append(values)
-    return {SHEETS_BY_TABLE[t].name: pl.DataFrame(rows, infer_schema_length=None)
-            for t, rows in per_table.items()}
+        if forbund is None or values.get("forbund") in forbund:
+            per_table.setdefault(table, []).append(values)
+    out = {}
+    for table, found_rows in per_table.items():
+        sheet = SHEETS_BY_TABLE[table]
+        headers = {c.name: c.header for c in sheet.columns}
+        frame = pl.DataFrame(found_rows, infer_schema_length=None)
+        out[sheet.name] = frame.rename({c: headers[c] for c in frame.columns if c in headers})
+    return out
 
 
 def undo(engine: Engine, upload_id: int, *, user: str,
          now: datetime | None = None) -> UndoResult:
     """Restore every row an upload touched to its earlier values, in one transaction."""
-    with engine.begin() as conn:
+    with busy_as_import_busy(), engine.begin() as conn:
+        lock_imports(conn)
         upload = conn.execute(select(uploads).where(uploads.c.id == upload_id)).first()
         if upload is None:
             raise UndoRefused(f"Uppladdning {upload_id} finns inte.")

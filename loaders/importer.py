@@ -7,12 +7,15 @@ when the upload has errors, is a file already imported, or changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 import polars as pl
 from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from loaders.bulk import bulk_insert
 from loaders.columns import NOTES, UPLOAD_ID, stored_columns
@@ -21,8 +24,28 @@ from loaders.db import DATA_TABLES, row_history, uploads
 from loaders.parse import ParseResult
 
 Status = Literal["committed", "dry_run", "duplicate", "no_change", "rejected"]
-#: Serialises concurrent imports on PostgreSQL (SQLite serialises writers by itself).
+#: Serialises concurrent imports on PostgreSQL (SQLite: BEGIN IMMEDIATE, see `lock_imports`).
 IMPORT_LOCK_ID = 740_2003
+#: Shown when SQLite stays locked by another upload longer than the driver waits.
+BUSY_MESSAGE = "Databasen är upptagen av en annan uppladdning. Försök igen om en stund."
+
+
+class ImportBusy(Exception):
+    """Another upload holds the database (SQLite: "database is locked"); nothing was written."""
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+@contextmanager
+def busy_as_import_busy() -> Iterator[None]:
+    """Turn SQLite's lock timeout into `ImportBusy`; the transaction is already rolled back."""
+    try:
+        yield
+    except OperationalError as err:
+        if "database is locked" in str(err.orig) or "database table is locked" in str(err.orig):
+            raise ImportBusy() from err
+        raise
 
 
 @dataclass
@@ -65,8 +88,8 @@ def import_upload(engine: Engine, parsed: ParseResult, *, user: str,
     """Import a parsed upload; all or nothing."""
     if parsed.has_errors:
         return ImportReport("rejected")
-    with engine.begin() as conn:
-        _lock(conn)
+    with busy_as_import_busy(), engine.begin() as conn:
+        lock_imports(conn)
         earlier = conn.execute(
             select(uploads.c.id).where(uploads.c.sha256 == parsed.sha256,
                                        uploads.c.status == "committed")
@@ -87,9 +110,17 @@ def import_upload(engine: Engine, parsed: ParseResult, *, user: str,
     return report
 
 
-def _lock(conn: Connection) -> None:
+def lock_imports(conn: Connection) -> None:
+    """Serialise imports and undos: the second waits, then reads what the first wrote."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
+    elif conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
+        # pysqlite opens the transaction only at the first write, so two imports could both
+        # diff against the same rows and the later one would write a stale diff (duplicate
+        # keys, wrong history). BEGIN IMMEDIATE takes the write lock before anything is read;
+        # the other import waits for it up to the driver's busy timeout ("database is locked"
+        # after that, which becomes ImportBusy).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _in_order(frames: dict[str, pl.DataFrame]):
@@ -199,7 +230,7 @@ def load_bulk(engine: Engine, frames: dict[str, pl.DataFrame], *, user: str, lab
     Such an upload cannot be undone row by row; `history.undo` refuses it.
     """
     with engine.begin() as conn:
-        _lock(conn)
+        lock_imports(conn)
         counts = {SHEETS_BY_TABLE[t].name: {"added": f.height, "updated": 0, "unchanged": 0}
                   for t, f in frames.items()}
         upload_id = conn.execute(

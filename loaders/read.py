@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 import zipfile
 import zlib
@@ -28,6 +29,11 @@ HELPER_SHEETS = frozenset(header_key(n) for n in (
     "Instruktioner", "Läs mig", "Läsmig", "Anvisningar", "Listor", "Värdelistor", "Om mallen"))
 
 log = logging.getLogger(__name__)
+
+#: Largest accepted file, in MB; the same number as `server.maxUploadSize` in
+#: .streamlit/config.toml (Streamlit counts 1 MB as 1024 * 1024 bytes).
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 SHEET_NAMES = ", ".join(s.name for s in SHEETS)
 _CORRUPT = ("Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel, spara den som "
@@ -80,6 +86,8 @@ def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     suffix = PurePath(name).suffix.lower()
     if not data:
         return [], [Issue(name, "", None, None, None, "Filen är tom.")]
+    if len(data) > MAX_UPLOAD_BYTES:  # checked before any reader touches the bytes
+        return [], [Issue(name, "", None, None, None, too_large_message(name, len(data)))]
     try:
         if suffix == ".xlsx":
             return _read_xlsx(name, data)
@@ -95,6 +103,15 @@ def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     return [], [Issue(name, "", None, None, suffix or None,
                       "Filtypen stöds inte. Ladda upp en Excel-arbetsbok (.xlsx) eller en "
                       "CSV-fil (.csv) per blad.")]
+
+
+def too_large_message(name: str, size: int) -> str:
+    """The Swedish error for a file over `MAX_UPLOAD_BYTES`, naming the file and the limit."""
+    # Rounded up, so a file just over the limit never reads as "50,0 MB".
+    shown = f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".replace(".", ",")
+    return (f"Filen {name} är för stor ({shown} MB). Största tillåtna storlek är "
+            f"{MAX_UPLOAD_MB} MB per fil. Dela upp uppgifterna i flera filer, t.ex. en per blad "
+            "eller per år.")
 
 
 # --- CSV ---------------------------------------------------------------------------------

@@ -207,7 +207,8 @@ def row_checks(df: pl.DataFrame, ctx: Context) -> list[Issue]:
                               "i Slutdatum eller ta bort avslutsorsaken.")
     if ctx.sheet.table == "indicators":
         total = pl.col("negative") + pl.col("neutral") + pl.col("positive")
-        shown = (total * 100).round(1).cast(pl.String).str.replace(".", ",", literal=True)
+        shown = ((total * 100).round(1).cast(pl.String).str.replace(r"\.0$", "")
+                 .str.replace(".", ",", literal=True))  # 30 -> "30", 88.1 -> "88,1"
         out += ctx.report(df, (total - 1).abs() > INDICATOR_SUM_TOLERANCE + 1e-9, "positive",
                           None, value=shown, message_expr=pl.format(
                               "Negativt, Varken eller och Positivt ska tillsammans bli 100 % "

@@ -42,6 +42,19 @@ def engine(request, tmp_path):
 
 
 @pytest.fixture
+def postgres_engine():
+    """A migrated, empty PostgreSQL database for tests about PostgreSQL itself."""
+    from loaders.schema import upgrade
+
+    if not POSTGRES_URL:
+        pytest.skip("FINSAM_TEST_POSTGRES_URL not set (.ci/run sets it)")
+    eng = _fresh_postgres()
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def sqlite_engine(tmp_path):
     """A migrated, empty SQLite database for tests that need only one backend."""
     from loaders.schema import make_engine, upgrade

@@ -6,7 +6,14 @@ from sqlalchemy import select
 
 from loaders.db import DATA_TABLES
 from loaders.frames import load_frames
-from loaders.history import UndoRefused, data_version, list_uploads, undo, upload_rows
+from loaders.history import (
+    UndoRefused,
+    data_version,
+    list_uploads,
+    undo,
+    upload_forbund,
+    upload_rows,
+)
 from loaders.importer import import_upload
 from loaders.issues import Issue
 from tests.loaders.factories import rows, snapshot, upload
@@ -140,7 +147,7 @@ def test_upload_rows_returns_exactly_what_an_upload_brought(engine):
     report = import_upload(engine, older, user="bo")
     brought = upload_rows(engine, report.upload_id)
     assert list(brought) == ["Deltagare"]
-    assert brought["Deltagare"].select("participant_id", "age_at_start").rows() == [("D-2", 55)]
+    assert brought["Deltagare"].select("Deltagar-ID", "Ålder vid start").rows() == [("D-2", 55)]
 
 
 def test_data_version_changes_on_commit_and_undo(engine):
@@ -165,3 +172,37 @@ def test_blank_insats_is_stored_as_empty_text(engine):
     import_upload(engine, upload(budget_lines=line), user="x")
     with engine.connect() as conn:
         assert conn.execute(select(DATA_TABLES["budget_lines"].c.insats)).scalar_one() == ""
+
+
+def two_forbund_upload(engine):
+    other = "Demoförbundet Annat"
+    return import_upload(engine, upload(
+        insatser=rows("insatser", {}, {"forbund": other}),
+        episodes=rows("episodes", {"participant_id": "D-1"},
+                      {"forbund": other, "participant_id": "D-9"})), user="admin")
+
+
+def test_upload_rows_in_a_forbund_scope_leave_out_other_forbund(engine):
+    report = two_forbund_upload(engine)
+
+    scoped = upload_rows(engine, report.upload_id, forbund={"Demoförbundet Test"})
+
+    assert sorted(scoped) == ["Deltagare", "Insatser"]
+    assert scoped["Deltagare"].select("Förbund", "Deltagar-ID").rows() == [
+        ("Demoförbundet Test", "D-1")]
+    assert scoped["Insatser"]["Förbund"].to_list() == ["Demoförbundet Test"]
+    assert upload_rows(engine, report.upload_id, forbund={"Demoförbundet Okänt"}) == {}
+    assert upload_forbund(engine, report.upload_id) == {"Demoförbundet Test",
+                                                        "Demoförbundet Annat"}
+
+
+def test_uploads_listed_for_a_forbund_are_those_that_touched_it(engine):
+    both = two_forbund_upload(engine).upload_id
+    only_other = import_upload(engine, upload(episodes=rows(
+        "episodes", {"forbund": "Demoförbundet Annat", "participant_id": "D-8"})),
+        user="admin").upload_id
+
+    listed = [u["id"] for u in list_uploads(engine, forbund={"Demoförbundet Test"})]
+
+    assert listed == [both]
+    assert [u["id"] for u in list_uploads(engine)] == [only_other, both]
