@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
+import bench_browser  # noqa: E402
 import bench_import  # noqa: E402
 import bench_kpi  # noqa: E402
 
@@ -45,6 +46,7 @@ def main() -> None:
     """Run all benchmarks and print the table."""
     results = {"machine": machine(), "import_100k_deltagare": median_runs(bench_import.run)}
     results.update(bench_kpi.run())
+    results.update(bench_browser.run())
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

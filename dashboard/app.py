@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.config import settings
 from dashboard.context import PAGES, PageContext, pages_for, set_context
-from dashboard.data import frames_for
+from dashboard.data import filter_options, frames_for
 from dashboard.filters import sidebar_filters
 
 st.set_page_config(page_title="Finsam-dashboard", page_icon=":material/monitoring:",
@@ -32,11 +32,12 @@ if viewer is None:
 version, frames = frames_for(conf.database_url, viewer)
 st.sidebar.markdown(f"**{viewer.name}**  \n{viewer.role_label}")
 auth.logout_button()
-filters = sidebar_filters(frames, date.today())
+filters = sidebar_filters(filter_options(frames, version, viewer, date.today()))
 if filters is None:
     st.stop()
 set_context(PageContext(viewer=viewer, frames=frames, filters=filters, version=version,
-                        threshold=conf.suppress, demo=conf.demo))
+                        threshold=conf.suppress, demo=conf.demo,
+                        database_url=conf.database_url))
 navigation = st.navigation([
     st.Page(PAGES[key][1], title=PAGES[key][0], icon=PAGES[key][2], url_path=key,
             default=(i == 0))

@@ -37,6 +37,10 @@ PAGES: dict[str, tuple[str, Path, str, tuple[str, ...]]] = {
                     ("admin", "samordnare", "styrelse")),
     "volymer": ("Volymer", PAGES_DIR / "volymer.py", ":material/bar_chart:",
                 ("admin", "samordnare", "styrelse", "styrgrupp")),
+    "uppladdning": ("Uppladdning", PAGES_DIR / "uppladdning.py", ":material/upload_file:",
+                    ("admin", "samordnare")),
+    "historik": ("Historik", PAGES_DIR / "historik.py", ":material/history:",
+                 ("admin", "samordnare")),
 }
 
 
@@ -50,6 +54,7 @@ class PageContext:
     version: str
     threshold: int
     demo: bool
+    database_url: str
 
 
 def pages_for(role: str) -> list[str]:

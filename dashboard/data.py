@@ -7,24 +7,34 @@ the förbund (and, for styrgrupp, the insatser) its viewer may see.
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.auth import Viewer
+from dashboard.filters import FilterOptions
+from dashboard.filters import filter_options as options_of
+from loaders.demo_finance import UNIT_COSTS_NOTE
 from loaders.frames import load_frames
 from loaders.history import data_version
 from loaders.schema import make_engine, upgrade
 from metrics import (
     KpiResult,
     Selection,
+    budget,
+    nns,
+    prepare,
     public_breakdown,
     public_distributions,
     public_income_flow,
     public_kpis,
     public_trend,
 )
-from metrics.socio_estimate import Assumptions
+from metrics.disclosure import suppress_table
+from metrics.periods import parse_period
+from metrics.socio_estimate import Assumptions, default_assumptions
 
 Frames = dict[str, pl.DataFrame]
 
@@ -45,8 +55,9 @@ def current_version(url: str) -> str:
 
 @st.cache_resource(max_entries=2, show_spinner="Läser data …")
 def _all_frames(url: str, version: str) -> Frames:
-    # polars frames are immutable, so one shared copy is safe (no pickling per rerun).
-    return load_frames(engine(url))
+    # polars frames are immutable, so one shared copy is safe (no pickling per rerun);
+    # `prepare` once here makes every filter change compare integers, not strings.
+    return prepare(load_frames(engine(url)))
 
 
 def scope(frames: Frames, viewer: Viewer) -> Frames:
@@ -74,6 +85,12 @@ def frames_for(url: str, viewer: Viewer) -> tuple[str, Frames]:
     """(data version, frames the viewer may see)."""
     version = current_version(url)
     return version, _scoped(url, version, viewer)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def filter_options(_frames: Frames, version: str, viewer: Viewer, today: date) -> FilterOptions:
+    """The sidebar's options for the frames `viewer` sees (recomputed on a new upload)."""
+    return options_of(_frames, today)
 
 
 # Cached metric calls. Frames are passed unhashed (`_frames`); the data version and the
@@ -112,3 +129,116 @@ def income_flow(_frames: Frames, version: str, viewer: Viewer, sel: Selection,
                 threshold: int) -> pl.DataFrame:
     """Disclosure-controlled income source before → after counts."""
     return public_income_flow(_frames, sel, threshold)
+
+
+# Samhällsekonomi, Ekonomi and Indikatorer. Budget lines, evaluations and unit costs hold no
+# person data; the estimate and the NNS answers do and pass through disclosure control.
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def budget_by_insats(_frames: Frames, version: str, viewer: Viewer,
+                     sel: Selection) -> pl.DataFrame:
+    """Budget KPIs per insats for the budget year of `date_to`, each at its own as-of date.
+
+    Every insats with budget lines appears (also strukturinriktade, which a participant
+    breakdown misses); blank Insats (the förbund's own costs) comes last. Adds `as_of` and
+    `over_budget` (spent > budget).
+    """
+    lines = budget.selected_lines(_frames["budget_lines"], sel)
+    year, as_of = sel.date_to.year, sel.date_to
+    rows = []
+    for (forbund, insats), part in lines.group_by("forbund", "insats"):
+        values, used = budget.budget_kpis(part, year, as_of)
+        if used is not None:
+            rows.append({"forbund": forbund, "insats": insats, **values, "as_of": used})
+    schema = {"forbund": pl.String, "insats": pl.String,
+              **dict.fromkeys(budget.KEYS, pl.Float64), "as_of": pl.Date}
+    return (pl.DataFrame(rows, schema=schema)
+            .with_columns(over_budget=pl.col("spent") > pl.col("budget"))
+            .sort(pl.col("forbund"), pl.col("insats") == "", pl.col("insats")))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def budget_by_category(_frames: Frames, version: str, viewer: Viewer, sel: Selection,
+                       per_insats: bool = False) -> pl.DataFrame:
+    """`metrics.budget.by_category` of the selected lines (budget year of `date_to`).
+
+    With `per_insats`, one row per insats and Kostnadsslag (column `insats` first, the
+    förbund's own costs last).
+    """
+    lines = budget.selected_lines(_frames["budget_lines"], sel)
+    year, as_of = sel.date_to.year, sel.date_to
+    if not per_insats:
+        return budget.by_category(lines, year, as_of)
+    parts = [budget.by_category(part, year, as_of).select(pl.lit(insats).alias("insats"),
+                                                          pl.all())
+             for (insats,), part in lines.group_by("insats")]
+    if not parts:
+        return budget.by_category(lines, year, as_of).select(
+            pl.lit(None, pl.String).alias("insats"), pl.all())
+    return pl.concat(parts).sort(pl.col("insats") == "", "insats", "cost_category")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def socio_assumptions(_frames: Frames, version: str, viewer: Viewer,
+                      sel: Selection) -> Assumptions:
+    """The built-in estimate's assumptions as the data gives them (before any edit)."""
+    return default_assumptions(_frames, sel)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def unit_costs_illustrative(_frames: Frames, version: str, viewer: Viewer) -> bool:
+    """True when the Schablonkostnader are the demo's illustrative values, not uploaded ones."""
+    notes = _frames["unit_costs"]["notes"].drop_nulls()
+    return bool(notes.str.contains(UNIT_COSTS_NOTE, literal=True).any())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def socio_estimate(_frames: Frames, version: str, viewer: Viewer, sel: Selection,
+                   threshold: int, assumptions: Assumptions) -> KpiResult:
+    """Disclosure-controlled KPIs whose socioeconomic values come from the built-in estimate.
+
+    `compute_kpis` prefers an imported evaluation; leaving that table out makes it use the
+    estimate with `assumptions`, so the what-if passes the same disclosure control.
+    """
+    without = {**_frames, "socioeconomic": _frames["socioeconomic"].clear()}
+    return public_kpis(without, sel, threshold, assumptions=assumptions)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def nns_periods(_frames: Frames, version: str, viewer: Viewer,
+                sel: Selection) -> dict[str, tuple[date, date]]:
+    """NNS measurement period -> its dates, for the selected förbund and insatser, oldest first."""
+    rows = _frames["indicators"].filter(pl.col("forbund").is_in(list(sel.forbund)))
+    if sel.insatser:
+        rows = rows.filter(pl.col("insats").is_in(list(sel.insatser)))
+    periods = {t: p for t in rows["measurement_period"].unique().to_list()
+               if (p := parse_period(t)) is not None}
+    return dict(sorted(periods.items(), key=lambda item: (item[1][1], item[1][0], item[0])))
+
+
+NNS_SHARES = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_neutral",
+              "nns_response_rate", "nns_positive_change")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def nns_table(_frames: Frames, version: str, viewer: Viewer, sel: Selection, threshold: int,
+              group: str | None = None, sex: str | None = None) -> pl.DataFrame:
+    """`metrics.nns.nns_table` with disclosure control, then narrowed to `group` and `sex`.
+
+    Adds `nns_neutral` (1 − positive − negative). Within a question and respondent group
+    Kvinnor + Män = Samtliga, so answer counts are suppressed per such group with secondary
+    suppression, and every share is hidden with its count.
+    """
+    table = nns.nns_table(_frames["indicators"], sel).with_columns(
+        nns_neutral=(1 - pl.col("nns_positive") - pl.col("nns_negative")).clip(0, 1))
+    keys = ["indicator", "question", "respondent_group"]
+    parts = [suppress_table(part, ["nns_n"], list(NNS_SHARES), "nns_n", threshold,
+                            total_shown=True, share_of=dict.fromkeys(NNS_SHARES, "nns_n"))
+             for _, part in table.group_by(keys)]
+    out = pl.concat(parts) if parts else suppress_table(table, ["nns_n"], list(NNS_SHARES),
+                                                          "nns_n", threshold)
+    if group:
+        out = out.filter(pl.col("respondent_group") == group)
+    if sex:
+        out = out.filter(pl.col("sex") == sex)
+    return out.sort(*keys, "sex")

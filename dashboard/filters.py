@@ -36,11 +36,52 @@ class Filters:
     active: tuple[str, ...]  # keys of FILTER_LABELS in use
 
 
-def _text(frame: pl.DataFrame, column: str) -> list[str]:
-    if frame.is_empty() or column not in frame.columns:
-        return []
-    values = frame.get_column(column).cast(pl.String).drop_nulls().unique().to_list()
-    return sorted(v for v in values if v)
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the sidebar can offer, computed once per data version and viewer (`data`)."""
+
+    forbund: tuple[str, ...]
+    insatser: dict[str, tuple[str, ...]]  # förbund -> its insatser
+    grupper: dict[tuple[str, str], tuple[str, ...]]  # (förbund, insats) -> its grupper
+    years: tuple[int, ...]  # newest first
+    default_year: int
+
+
+def filter_options(frames: dict[str, pl.DataFrame], today: date) -> FilterOptions:
+    """Every option of every data-driven filter: one pass over the frames.
+
+    Computed here, not per widget, because on a million episodes each unique/filter costs
+    tens of milliseconds and every filter change reruns the sidebar.
+    """
+    eps, ins = frames["episodes"], frames["insatser"]
+    pairs = (pl.concat([ins.select(pl.col("forbund", "insats").cast(pl.String)),
+                        eps.select(pl.col("forbund", "insats").cast(pl.String))
+                        if eps.is_empty() else
+                        eps.select("forbund", "insats").unique()
+                        .select(pl.col("forbund", "insats").cast(pl.String))])
+             .drop_nulls().unique())
+    insatser: dict[str, list[str]] = {}
+    for forbund, insats in pairs.iter_rows():
+        if forbund:
+            insatser.setdefault(forbund, [])
+            if insats:
+                insatser[forbund].append(insats)
+    grupper: dict[tuple[str, str], list[str]] = {}
+    if not eps.is_empty():
+        for forbund, insats, grupp in (eps.select("forbund", "insats", "grupp").unique()
+                                       .select(pl.all().cast(pl.String)).iter_rows()):
+            if grupp:
+                grupper.setdefault((forbund, insats), []).append(grupp)
+    years: set[int] = set(frames["budget_lines"]["year"].drop_nulls().unique().to_list())
+    if not eps.is_empty():
+        years |= set(eps["start_date"].dt.year().unique().drop_nulls().to_list())
+        years |= set(eps["end_date"].dt.year().unique().drop_nulls().to_list())
+    default_year = latest_full_year(eps, today)
+    return FilterOptions(
+        forbund=tuple(sorted(insatser)),
+        insatser={f: tuple(sorted(set(i))) for f, i in insatser.items()},
+        grupper={k: tuple(sorted(set(g))) for k, g in grupper.items()},
+        years=tuple(sorted(years | {default_year}, reverse=True)), default_year=default_year)
 
 
 def _prune(key: str, options: list, multi: bool) -> None:
@@ -54,21 +95,8 @@ def _prune(key: str, options: list, multi: bool) -> None:
         del st.session_state[key]
 
 
-def _years(frames: dict[str, pl.DataFrame]) -> list[int]:
-    eps = frames["episodes"]
-    years: set[int] = set()
-    if not eps.is_empty():
-        years |= set(eps["start_date"].dt.year().unique().to_list())
-        years |= set(eps["end_date"].dt.year().drop_nulls().unique().to_list())
-    years |= set(frames["budget_lines"]["year"].unique().to_list())
-    return sorted((y for y in years if y is not None), reverse=True)
-
-
-def _period(frames: dict[str, pl.DataFrame], today: date) -> tuple[date, date, str]:
-    years = _years(frames) or [today.year - 1]
-    default_year = latest_full_year(frames["episodes"], today)
-    if default_year not in years:
-        years.insert(0, default_year)
+def _period(options: FilterOptions) -> tuple[date, date, str]:
+    years, default_year = list(options.years), options.default_year
     kind = st.sidebar.segmented_control("Period", PERIOD_KINDS, default="År", key="period",
                                         bind="query-params") or "År"
     if kind == "Anpassad":
@@ -100,25 +128,22 @@ def _multi(label: str, options, key: str) -> list:
                                   placeholder="Alla")
 
 
-def sidebar_filters(frames: dict[str, pl.DataFrame], today: date) -> Filters | None:
+def sidebar_filters(options: FilterOptions) -> Filters | None:
     """Draw the filters; None (after a notice) when the viewer has no förbund with data."""
-    forbund_options = sorted(set(_text(frames["insatser"], "forbund"))
-                             | set(_text(frames["episodes"], "forbund")))
+    forbund_options = list(options.forbund)
     if not forbund_options:
         st.info("Det finns inga uppgifter som du har behörighet att se ännu.")
         return None
     _prune("forbund", forbund_options, multi=False)
     forbund = st.sidebar.selectbox("Förbund", forbund_options, key="forbund",
                                    bind="query-params")
-    insatser = frames["insatser"].filter(pl.col("forbund").cast(pl.String) == forbund)
-    insats = _multi("Insats", _text(insatser, "insats"), "insats")
-    groups_of = frames["episodes"].filter(pl.col("forbund").cast(pl.String) == forbund)
-    if insats:
-        groups_of = groups_of.filter(pl.col("insats").cast(pl.String).is_in(insats))
-    grupp_options = [ALL, *_text(groups_of, "grupp")]
+    insats_options = options.insatser.get(forbund, ())
+    insats = _multi("Insats", insats_options, "insats")
+    grupp_options = [ALL, *sorted({g for i in (insats or insats_options)
+                                   for g in options.grupper.get((forbund, i), ())})]
     _prune("grupp", grupp_options, multi=False)
     grupp = st.sidebar.selectbox("Grupp", grupp_options, key="grupp", bind="query-params")
-    frm, to, period_text = _period(frames, today)
+    frm, to, period_text = _period(options)
     st.sidebar.caption("Deltagarfilter")
     kon = _multi("Kön", SEX, "kon")
     remittent = _multi("Remittent", REFERRERS, "remittent")

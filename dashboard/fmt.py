@@ -32,19 +32,26 @@ def kronor(value: float | None) -> str:
     return MISSING if value is None else f"{number(value)} kr"
 
 
+def kronor_short(value: float | None) -> str:
+    """Kronor for a metric card: millions as `16,7 mnkr`, so a card never cuts the number."""
+    if value is None or abs(value) < 1_000_000:
+        return kronor(value)
+    return f"{number(value / 1_000_000, 1)} mnkr"
+
+
 def iso_date(day: date | None) -> str:
     """ISO date, the Swedish standard: `2023-03-31`."""
     return MISSING if day is None else day.isoformat()
 
 
-def kpi_value(key: str, value: float | int | None) -> str:
-    """A KPI value formatted by its registry unit."""
+def kpi_value(key: str, value: float | int | None, *, short: bool = False) -> str:
+    """A KPI value formatted by its registry unit (`short`: amounts as on a metric card)."""
     unit = BY_KEY[key].unit if key in BY_KEY else Unit.COUNT
     match unit:
         case Unit.SHARE:
             return percent(value)
         case Unit.KR:
-            return kronor(value)
+            return kronor_short(value) if short else kronor(value)
         case Unit.MONTHS | Unit.YEARS | Unit.FYE:
             return number(value, 1)
         case Unit.PP:

@@ -8,6 +8,7 @@ anything is drawn or downloaded, so a download can never hold more than the page
 from __future__ import annotations
 
 import io
+import math
 
 import plotly.graph_objects as go
 import polars as pl
@@ -26,7 +27,8 @@ PALETTE = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#525252", "#969696", "#d
 TARGET_COLOUR = "#b2182b"
 
 
-def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = None) -> str:
+def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = None, *,
+             short: bool = False) -> str:
     """A KPI's value as shown: formatted, or the disclosure label when hidden."""
     why = result.disclosure.get(key)
     if why and (lbl := hidden_label(why, threshold)):
@@ -34,7 +36,15 @@ def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = Non
     value = result.values.get(key)
     if isinstance(value, dict):
         value = value.get(part) if part else None
-    return fmt.kpi_value(key, value)
+    return fmt.kpi_value(key, value, short=short)
+
+
+def with_exact(help_text: str, result: KpiResult, key: str, threshold: int,
+                part: str | None = None) -> str:
+    """The help text, plus the exact amount when the card shows it in millions."""
+    short = kpi_text(result, key, threshold, part, short=True)
+    exact = kpi_text(result, key, threshold, part)
+    return help_text if short == exact else f"{help_text}\n\nExakt: {exact}"
 
 
 def target_text(result: KpiResult, key: str) -> str | None:
@@ -54,8 +64,8 @@ def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None) -> 
     """One KPI as a metric card with its help text, target and status."""
     kpi = BY_KEY[key]
     where = container or st
-    where.metric(kpi.label, kpi_text(result, key, threshold), help=kpi.help,
-                 border=True)
+    where.metric(kpi.label, kpi_text(result, key, threshold, short=True),
+                 help=with_exact(kpi.help, result, key, threshold), border=True)
     if text := target_text(result, key):
         missing = result.missing_targets.get(key)
         if missing:
@@ -119,8 +129,31 @@ def style(fig: go.Figure, title: str, unit: Unit | None = None) -> go.Figure:
                       colorway=PALETTE, template="plotly_white", height=380,
                       margin={"l": 10, "r": 10, "t": 60, "b": 10},
                       legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(tickformat=tick)
+    if unit is Unit.SHARE:  # d3 writes "60%"; Swedish is "60 %"
+        fig.update_yaxes(**percent_ticks(_highest_y(fig)))
+    else:
+        fig.update_yaxes(tickformat=tick)
     return fig
+
+
+def percent_ticks(top: float) -> dict:
+    """Axis settings with ticks from 0 to above `top` (a share), written `60 %`."""
+    top = max(top, 0.01)
+    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)
+                 if top / s <= 6), 10.0)
+    values = [round(i * step, 6) for i in range(math.floor(top / step + 1e-9) + 2)]
+    return {"tickmode": "array", "tickvals": values,
+            "ticktext": [fmt.percent(v, 0) for v in values]}
+
+
+def _highest_y(fig: go.Figure) -> float:
+    """The largest y among traces, horizontal lines and a set axis range."""
+    found = [y for trace in fig.data for y in (getattr(trace, "y", None) or ())
+             if isinstance(y, int | float)]
+    found += [shape.y0 for shape in fig.layout.shapes if isinstance(shape.y0, int | float)]
+    if fig.layout.yaxis.range:
+        found.append(fig.layout.yaxis.range[1])
+    return max(found, default=1.0)
 
 
 def add_target(fig: go.Figure, target: float | None, key: str) -> None:
@@ -140,6 +173,8 @@ def chart(fig: go.Figure, key: str) -> None:
 def too_few_notice(result: KpiResult, threshold: int) -> bool:
     """Show the notice and return True when the selection has no data or too few episodes."""
     n = result.episodes_n
+    if n is None and result.meta.get("too_few"):  # 1-4 episodes: the count is hidden too
+        n = 1
     if n is None:
         st.info("Det finns inga deltagaruppgifter för det här urvalet.")
         return True
@@ -151,3 +186,14 @@ def too_few_notice(result: KpiResult, threshold: int) -> bool:
                    "för att skydda enskilda personer – välj ett bredare urval.")
         return True
     return False
+
+
+def workbook_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """Several frames as one xlsx, a sheet each (names cut to Excel's 31 characters)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        for name, frame in sheets.items():
+            frame.write_excel(book, worksheet=name[:31], autofit=True)
+    return buffer.getvalue()

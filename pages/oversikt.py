@@ -44,7 +44,7 @@ for name in names:
             ui.kpi_card(res, key, t, container=col)
         history = data.trend(ctx.frames, ctx.version, ctx.viewer, one, ("share_work",), "year",
                              t)
-        if history.height:
+        if history.height and history["share_work"].drop_nulls().len():
             fig = go.Figure(go.Scatter(x=history["period"].to_list(),
                                        y=history["share_work"].to_list(), mode="lines+markers"))
             ui.add_target(fig, res.values.get("share_work_target"), "share_work")
@@ -52,6 +52,10 @@ for name in names:
             fig.update_layout(height=200, margin={"t": 40, "b": 0}, showlegend=False)
             with cols[-1]:
                 ui.chart(fig, f"spark_{name}")
+        else:
+            cols[-1].caption("Ingen trend för andel till arbete: insatsen har inga avslutade "
+                             "deltagare att visa (strukturinriktade insatser följs under "
+                             "Volymer).")
     summary.append({"insats": name, **{k: res.values.get(k) for k in PER_INSATS},
                     **{f"{k}_status": res.disclosure.get(k, "shown") for k in PER_INSATS},
                     "status": "; ".join(f"{BY_KEY[k].label}: {ui.STATUS[str(s)][1]}"

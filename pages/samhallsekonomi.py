@@ -1,0 +1,51 @@
+"""Samhällsekonomi: return per actor from an uploaded evaluation, then the built-in estimate.
+
+Evaluations and costs belong to whole insatser, so the participant filters and grupp do not
+apply. The estimate is clearly labelled and every assumption behind it can be edited.
+"""
+
+import dataclasses
+
+import streamlit as st
+
+from dashboard import charts, data, fmt, socio_ui, ui
+from dashboard.context import page_context
+
+IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
+CARDS = ("payback_months", "revenue_per_year", "profit_1y", "profit_5y")
+
+ctx = page_context("samhallsekonomi", ignores=IGNORED)
+sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+t, title = ctx.threshold, charts.base_title(ctx.filters)
+result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
+
+st.subheader("Extern utvärdering")
+if result.meta.get("socioeconomic_source") != "evaluation":
+    st.info("Det finns ingen uppladdad samhällsekonomisk utvärdering (bladet "
+            "Samhällsekonomi, t.ex. PayOff) med en period inom den valda perioden. Se den "
+            "inbyggda uppskattningen nedan.")
+else:
+    actors = charts.actor_frame(result)
+    periods = ", ".join(result.meta.get("socioeconomic_periods") or ())
+    evaluated = result.base_n.get("payback_months")
+    st.caption(f"Källa: uppladdad utvärdering för perioden {periods}"
+               + (f", {fmt.number(evaluated)} utvärderade deltagare." if evaluated else "."))
+    if actors.is_empty():
+        st.warning(f"Utvärderingen omfattar färre än {t} deltagare och visas inte för att "
+                   "skydda enskilda personer.")
+    else:
+        for col, key in zip(st.columns(len(CARDS)), CARDS, strict=True):
+            socio_ui.actor_card(result, key, "Samhället", t, container=col)
+        ui.chart(charts.payback_bars(actors, result.values.get("payback_months_target"),
+                                     charts.titled("Återbetalningstid per aktör", title)),
+                 "socio_payback")
+        ui.chart(charts.profit_bars(actors, charts.titled("Lönsamhet per aktör", title),
+                                    result.values.get("profit_1y_target")), "socio_profit")
+        ui.table_with_downloads(charts.actor_table(actors, t), "samhallsekonomi_utvardering")
+
+st.divider()
+st.subheader("Uppskattning")
+st.caption("Beräknad i appen från deltagarnas försörjning före och efter insatsen, "
+           "schablonkostnader per försörjning och aktör, insatsens kostnad och "
+           "medlemmarnas finansieringsandelar.")
+socio_ui.what_if(ctx, sel, title)

@@ -1,0 +1,103 @@
+"""AppTest fixtures: one demo database per session, apps logged in through the real form.
+
+The environment (database, demo mode, an empty auth file, no cookie key) is set per test
+with monkeypatch, so nothing leaks into tests outside this folder. Streamlit's caches are
+kept between tests: they are keyed by database URL, data version, viewer and selection, and
+every test reads the same database; clearing them would only re-hash the demo passwords and
+re-read the frames for each test. `fresh_caches` clears them for a test that needs it.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from apptest_tools import new_app, submit_login
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> str:
+    """A SQLite database filled exactly like `finsam demo` (small demo, one upload)."""
+    from dashboard.cli import main
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'demo.db'}"
+    assert main(["--db", url, "demo"]) == 0
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_frames(demo_url):
+    """Every table of the demo database, read the way the app reads it (unscoped)."""
+    from loaders.frames import load_frames
+    from loaders.schema import make_engine
+
+    engine = make_engine(demo_url)
+    try:
+        return load_frames(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch, tmp_path, demo_url):
+    """Demo mode against the demo database, no auth file users, no cookie key."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("FINSAM_DEMO", "1")
+    monkeypatch.setenv("FINSAM_AUTH_FILE", str(tmp_path / "auth.yaml"))
+    for name in ("FINSAM_COOKIE_KEY", "FINSAM_SUPPRESS"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "auth.yaml"
+
+
+@pytest.fixture
+def fresh_caches():
+    """Clear Streamlit's caches before and after the test."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def logged_in():
+    """Factory: `logged_in(role, query_params=None)` -> an AppTest past the real login form.
+
+    The demo user of each role has the role's name as user name (loaders.demo.DEMO_USERS).
+    """
+    from loaders.demo import DEMO_USERS
+
+    passwords = {u["username"]: u["password"] for u in DEMO_USERS}
+
+    def login(role: str, query_params: dict[str, str | list[str]] | None = None):
+        at = new_app(query_params).run()
+        assert not at.exception, at.exception
+        submit_login(at, role, passwords[role])
+        assert not at.exception, at.exception
+        # In a browser the cookie component reruns the script once the cookie is written,
+        # which removes the login form; AppTest has no frontend, so rerun by hand.
+        at.run()
+        assert not at.exception, at.exception
+        assert at.session_state["authentication_status"] is True
+        assert any(b.label == "Logga ut" for b in at.sidebar.button)
+        return at
+
+    return login
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """File name -> bytes of every download button drawn during the test.
+
+    AppTest drops its media storage after each run, so the storage is wrapped to keep a copy.
+    """
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen

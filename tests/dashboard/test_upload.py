@@ -1,0 +1,187 @@
+"""Uppladdning and Historik as a samordnare uses them: check, preview, commit, undo.
+
+Each test works on its own copy of the demo database (the session's demo database is shared
+by every other dashboard test and must not change).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+from apptest_tools import metric, notices, open_page, widget
+
+from dashboard.context import pages_for
+from loaders.frames import load_frames
+from loaders.schema import make_engine
+from metrics import Selection, public_kpis, year_period
+from tests.loaders.factories import snapshot
+from tests.upload_files import NEW_EPISODES, NORRDAL, SJOSTAD, deltagare_csv, insats_of
+
+
+@pytest.fixture
+def own_db(app_env, demo_url, tmp_path, monkeypatch):
+    """DATABASE_URL pointing at a private copy of the demo database; yields its engine."""
+    copy = tmp_path / "own.db"
+    shutil.copy(demo_url.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def upload(at, files: list[tuple[str, bytes]]):
+    open_page(at, "uppladdning")
+    at.file_uploader(key="upload_files").set_value(
+        [(name, data, "text/csv") for name, data in files])
+    return at.run()
+
+
+def test_valid_upload_previews_commits_and_moves_the_oversikt_kpi(logged_in, own_db,
+                                                                  demo_frames):
+    at = logged_in("samordnare")
+    year = widget(at, "selectbox", "ar").value
+    insats = insats_of(demo_frames, NORRDAL)
+    sel = Selection(forbund=(NORRDAL,), date_from=year_period(year)[0],
+                    date_to=year_period(year)[1])
+    share = "Andel till arbete"
+    before = public_kpis(demo_frames, sel).values["share_work"]
+    assert metric(at, share) == f"{before * 100:.1f} %".replace(".", ",")
+
+    upload(at, [("Deltagare.csv", deltagare_csv(NORRDAL, insats, year))])
+
+    assert not at.exception
+    assert [s.value for s in at.main.success] == ["Inga problem hittades."]
+    counts = at.main.dataframe[0].value
+    assert counts.to_dict("records") == [{"Blad": "Deltagare", "Nya rader": NEW_EPISODES,
+                                          "Ändrade rader": 0, "Oförändrade rader": 0}]
+    moves = at.main.dataframe[1].value
+    moved = moves[moves["Nyckeltal"] == "Andel till arbete"].to_dict("records")
+    assert len(moved) == 1 and moved[0]["Förbund"] == NORRDAL and moved[0]["År"] == str(year)
+
+    at.button(key="upload_commit").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Uppladdning 2 är sparad") for s in at.main.success)
+
+    open_page(at, "oversikt")
+    after = public_kpis(load_frames(own_db), sel).values["share_work"]
+    assert after > before
+    assert metric(at, share) == f"{after * 100:.1f} %".replace(".", ",")
+    assert moved[0]["Efter"] == metric(at, share)
+
+
+def test_same_file_twice_changes_nothing_the_second_time(logged_in, own_db, demo_frames):
+    at = logged_in("samordnare")
+    year = widget(at, "selectbox", "ar").value
+    files = [("Deltagare.csv", deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL), year))]
+    upload(at, files)
+    at.button(key="upload_commit").click().run()
+    before = snapshot(own_db)
+
+    second = logged_in("samordnare")
+    upload(second, files)
+
+    assert not second.exception
+    assert "Den här filen är redan inläst (uppladdning 2). Ingenting ändras." in notices(second)
+    assert "upload_commit" not in [b.key for b in second.main.button]
+    assert snapshot(own_db) == before
+
+
+def test_invalid_upload_lists_every_problem_and_changes_nothing(logged_in, own_db,
+                                                               demo_frames, downloads):
+    at = logged_in("samordnare")
+    insats = insats_of(demo_frames, NORRDAL)
+    good = deltagare_csv(NORRDAL, insats, 2024, n=3).decode().splitlines()
+    bad = [good[0],
+           good[1].replace("2024-09-30", "2024-01-15"),  # Slutdatum before Startdatum
+           good[2].replace(";Kvinna;", ";Okänt kön;"),
+           good[3].replace("T-002", "19121212-1212")]  # a personnummer as id
+    before = snapshot(own_db)
+
+    upload(at, [("Deltagare.csv", ("\n".join(bad) + "\n").encode())])
+
+    assert not at.exception
+    problems = at.main.dataframe[0].value
+    found = sorted(zip(problems["Rad"], problems["Kolumn"], strict=True))
+    assert found == [(2, "Slutdatum"), (3, "Kön"), (4, "Deltagar-ID")]
+    assert "Rätta filen och ladda upp den igen. Ingenting har sparats." in notices(at)
+    assert "upload_commit" not in [b.key for b in at.main.button]
+    assert "finsam-kontroll.xlsx" in downloads
+    assert snapshot(own_db) == before
+
+
+def test_samordnare_uploading_another_forbunds_rows_is_rejected(logged_in, own_db,
+                                                                 demo_frames):
+    at = logged_in("samordnare")
+    csv = deltagare_csv(SJOSTAD, insats_of(demo_frames, SJOSTAD), 2024, n=2)
+    before = snapshot(own_db)
+
+    upload(at, [("Deltagare.csv", csv)])
+
+    assert not at.exception
+    problems = at.main.dataframe[0].value
+    assert set(problems["Kolumn"]) == {"Förbund"}
+    assert list(problems["Rad"]) == [2, 3]
+    assert all(NORRDAL in p for p in problems["Problem"])
+    assert "upload_commit" not in [b.key for b in at.main.button]
+    assert snapshot(own_db) == before
+
+
+def test_styrelse_and_styrgrupp_have_no_upload_or_history_page():
+    for role in ("styrelse", "styrgrupp"):
+        assert "uppladdning" not in pages_for(role)
+        assert "historik" not in pages_for(role)
+
+
+def test_historik_undo_restores_the_database(logged_in, own_db, demo_frames):
+    at = logged_in("samordnare")
+    year = widget(at, "selectbox", "ar").value
+    before = snapshot(own_db)
+    upload(at, [("Deltagare.csv", deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL),
+                                                year))])
+    at.button(key="upload_commit").click().run()
+    assert snapshot(own_db) != before
+
+    open_page(at, "historik")
+    listed = at.main.dataframe[0].value
+    assert list(listed["Nr"]) == [2, 1]
+    assert list(listed["Nya"])[0] == NEW_EPISODES
+    assert at.selectbox(key="history_upload").value == 2
+    assert at.button(key="undo_button").disabled
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+
+    assert not at.exception
+    assert [s.value for s in at.main.success] == [
+        f"Uppladdning 2 är ångrad: {NEW_EPISODES} rader borttagna, 0 återställda."]
+    after = snapshot(own_db)
+    bookkeeping = ("uploads", "row_history")  # the undone upload stays listed as undone
+    assert {k: v for k, v in after.items() if k not in bookkeeping} == \
+        {k: v for k, v in before.items() if k not in bookkeeping}
+    assert list(open_page(at, "historik").main.dataframe[0].value["Status"]) == [
+        "Ångrad", "Sparad"]
+
+
+def test_samordnare_cannot_undo_an_upload_spanning_other_forbund(logged_in, own_db, downloads):
+    at = logged_in("samordnare")
+    open_page(at, "historik")
+
+    assert at.selectbox(key="history_upload").value == 1  # the demo upload: every förbund
+    assert ("Uppladdning 1 gäller även andra förbund och kan bara ångras av en "
+            "administratör.") in notices(at)
+    assert "undo_button" not in [b.key for b in at.main.button]
+    rows = pl.read_excel(downloads["uppladdning-1.xlsx"], sheet_name="Deltagare")
+    assert set(rows["Förbund"]) == {NORRDAL}
+
+
+def test_admin_can_undo_the_demo_upload_of_every_forbund(logged_in, own_db):
+    at = logged_in("admin")
+    open_page(at, "historik")
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+
+    assert not at.exception
+    assert at.main.success[0].value.startswith("Uppladdning 1 är ångrad:")
+    assert snapshot(own_db)["episodes"] == []
