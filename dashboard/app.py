@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.config import settings
 from dashboard.context import PAGES, PageContext, pages_for, set_context
-from dashboard.data import filter_options, frames_for
+from dashboard.data import filter_options, frames_for, frames_of_forbund
 from dashboard.filters import sidebar_filters
 
 st.set_page_config(page_title="Finsam-dashboard", page_icon=":material/monitoring:",
@@ -35,6 +35,7 @@ auth.logout_button()
 filters = sidebar_filters(filter_options(frames, version, viewer, date.today()))
 if filters is None:
     st.stop()
+frames = frames_of_forbund(conf.database_url, version, viewer, filters.selection.forbund[0])
 set_context(PageContext(viewer=viewer, frames=frames, filters=filters, version=version,
                         threshold=conf.suppress, demo=conf.demo,
                         database_url=conf.database_url))

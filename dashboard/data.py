@@ -87,6 +87,22 @@ def frames_for(url: str, viewer: Viewer) -> tuple[str, Frames]:
     return version, _scoped(url, version, viewer)
 
 
+def only_forbund(frames: Frames, forbund: str) -> Frames:
+    """The rows of one förbund; tables without förbund are shared reference data."""
+    return {name: frame.filter(pl.col("forbund") == forbund) if "forbund" in frame.columns
+            else frame for name, frame in frames.items()}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def frames_of_forbund(url: str, version: str, viewer: Viewer, forbund: str) -> Frames:
+    """The viewer's frames narrowed to the förbund the sidebar selects.
+
+    Every page shows one förbund, so every metric call then scans that förbund's rows only
+    instead of all förbund's (on the large demo: one sixtieth).
+    """
+    return only_forbund(_scoped(url, version, viewer), forbund)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def filter_options(_frames: Frames, version: str, viewer: Viewer, today: date) -> FilterOptions:
     """The sidebar's options for the frames `viewer` sees (recomputed on a new upload)."""

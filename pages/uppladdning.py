@@ -70,7 +70,9 @@ for table, change in report.changes.items():
     if change.updated_new.height:
         with st.expander(f"Ändringar i {SHEETS_BY_TABLE[table].name} (före → efter)"):
             st.dataframe(changed_values(table, change), hide_index=True, width="stretch")
-moves = kpi_moves(ctx.frames, report, date.today(), ctx.threshold)
+# every förbund the viewer may see: an upload may hold several, not only the selected one
+moves = kpi_moves(data.frames_for(ctx.database_url, ctx.viewer)[1], report, date.today(),
+                  ctx.threshold)
 if moves.height:
     st.markdown("**Nyckeltal som ändras** (senaste hela året)")
     st.dataframe(moves, hide_index=True, width="stretch")

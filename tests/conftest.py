@@ -26,19 +26,10 @@ def _fresh_postgres():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
+def engine(request):
     """A migrated, empty database: SQLite, and PostgreSQL when FINSAM_TEST_POSTGRES_URL is set."""
-    from loaders.schema import make_engine, upgrade
-
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    else:
-        if not POSTGRES_URL:
-            pytest.skip("FINSAM_TEST_POSTGRES_URL not set (.ci/run sets it)")
-        eng = _fresh_postgres()
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+    return request.getfixturevalue({"sqlite": "sqlite_engine",
+                                    "postgresql": "postgres_engine"}[request.param])
 
 
 @pytest.fixture

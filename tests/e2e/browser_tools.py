@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -197,6 +199,11 @@ def choose(page, label: str, option: str) -> float:
     box.focus()
     box.press("ArrowDown")
     item = page.get_by_role("option", name=option, exact=True)
+    try:
+        item.wait_for(timeout=3_000)
+    except PlaywrightTimeout:  # the list did not open (focus came too early): click it open
+        box.click()
+        item.wait_for()
     seconds = settle(page, lambda: item.click())
     if page.get_by_role("listbox").count():
         page.keyboard.press("Escape")  # a multiselect keeps its list open
