@@ -12,7 +12,7 @@ from metrics.frames import table
 from metrics.participants import KEYS as EPISODE_KEYS
 from metrics.registry import BY_KEY, Family, Kpi
 from metrics.result import KpiResult
-from metrics.targets import additive, normalise, resolve_given, status
+from metrics.targets import additive, for_period, normalise, resolve_given, status
 
 _UNIT = ["forbund", "insats"]
 
@@ -117,6 +117,7 @@ def attach_targets(result: KpiResult, frames: Mapping[str, pl.DataFrame],
         target = resolve_given(given[key], key, sel, insatser[source], weights)
         if target is None:
             continue
+        target = for_period(target, key, sel)
         value = values.get(base)
         if base == "volume":
             measure = key[len("volume["):-1]

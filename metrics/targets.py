@@ -9,6 +9,7 @@ target are left out and named. Per-actor KPIs are compared for Samhället.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from enum import StrEnum
 
 import polars as pl
 
+from metrics.periods import period_days, year_period
 from metrics.registry import BY_KEY, Unit, lookup
 from metrics.selection import Selection
 
@@ -87,6 +89,24 @@ def additive(key: str) -> bool:
     kpi = BY_KEY.get(key.split("[")[0])
     return kpi is not None and not kpi.per_actor and (
         kpi.unit in (Unit.COUNT, Unit.DAYS, Unit.FYE) or key in ADDITIVE_KR)
+
+
+#: Counts that grow with the length of the period. Targets in `Mål` are per year, so for a
+#: shorter (or longer) period they are scaled by the period's share of the year.
+TIME_ADDITIVE = frozenset({"started", "ended", "dropped_out", "completed", "participant_days",
+                           "volume"})
+
+
+def for_period(target: Target, key: str, sel: Selection) -> Target:
+    """A yearly target of a time-additive count scaled to the selected period.
+
+    A quarter's new participants are compared with a quarter of the year's target (by days:
+    Q1 2024 gets 91/366 of it), not with the whole year's.
+    """
+    if key.split("[")[0] not in TIME_ADDITIVE:
+        return target
+    share = period_days(*sel.period) / period_days(*year_period(sel.date_to.year))
+    return target if share == 1 else dataclasses.replace(target, value=target.value * share)
 
 
 def resolve(targets: pl.DataFrame, key: str, sel: Selection,

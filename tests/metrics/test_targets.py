@@ -6,7 +6,7 @@ import pytest
 
 from metrics.engine import compute_kpis
 from metrics.targets import Status, Target, status
-from tests.metrics.factories import episode, frames, selection, socio, target
+from tests.metrics.factories import FORBUND, episode, frames, selection, socio, target
 
 
 def eps(insats, work, other):
@@ -87,3 +87,33 @@ def test_target_year_is_the_year_of_to():
                 targets=[target("share_work", 0.3, insats="A", year=2024)])
     r = compute_kpis(fr, selection(date_to=date(2024, 3, 31)))
     assert r.values["share_work_target"] == 0.3
+
+
+def test_yearly_count_target_is_scaled_to_a_shorter_period():
+    fr = frames(episodes=[episode(insats="A", participant_id=f"p{i}",
+                                  start_date=date(2024, 2, 1), end_date=None)
+                          for i in range(30)],
+                targets=[target("started", 100, insats="A", year=2024),
+                         target("share_work", 0.3, insats="A", year=2024)])
+    q1 = compute_kpis(fr, selection(date_from=date(2024, 1, 1), date_to=date(2024, 3, 31)))
+    year = compute_kpis(fr, selection(2024))
+
+    assert q1.values["started_target"] == pytest.approx(100 * 91 / 366)
+    assert q1.target_status["started"] == "met"  # 30 started ≥ 24,9
+    assert q1.values["share_work_target"] == 0.3  # shares are never scaled
+    assert year.values["started_target"] == 100
+    assert year.target_status["started"] == "not_met"
+
+
+def test_volume_target_is_scaled_but_a_yearly_stock_is_not():
+    fr = frames(volumes=[{"forbund": FORBUND, "insats": "S", "period": "2024-Q2",
+                          "measure": "Konsultationer", "sex": "Samtliga", "count": 30}],
+                episodes=[episode(insats="S", start_date=date(2024, 1, 1), end_date=None)],
+                targets=[target("volume[Konsultationer]", 100, insats="S", year=2024),
+                         target("fye_used", 10, insats="S", year=2024)])
+    q2 = compute_kpis(fr, selection(date_from=date(2024, 4, 1), date_to=date(2024, 6, 30)))
+
+    assert q2.values["volume"] == {"Konsultationer": 30}
+    assert q2.values["volume_target"] == {"Konsultationer": pytest.approx(100 * 91 / 366)}
+    assert q2.target_status["volume[Konsultationer]"] == "met"
+    assert q2.values["fye_used"] == 1 and q2.values["fye_used_target"] == 10
