@@ -111,6 +111,20 @@ def issues_frame(issues: Iterable[Issue]) -> pl.DataFrame:
     )
 
 
+def issues_grouped(issues: Iterable[Issue]) -> pl.DataFrame:
+    """One line per kind of problem (sheet, column, message) with how many rows have it.
+
+    The first thing a samordnare needs with a long report: "Kön is wrong in 240 rows" is
+    one fix in the source system, not 240.
+    """
+    full = issues_frame(issues)
+    return (full.group_by("Allvarlighet", "Fil", "Blad", "Kolumn", "Problem",
+                          maintain_order=True)
+            .agg(pl.len().cast(pl.Int64).alias("Antal"), pl.col("Rad").min().alias("Första rad"))
+            .sort(pl.col("Allvarlighet") != "fel", -pl.col("Antal"), maintain_order=True)
+            .select("Fil", "Blad", "Kolumn", "Problem", "Antal", "Första rad", "Allvarlighet"))
+
+
 def row_issues(
     rows: pl.DataFrame,
     *,

@@ -10,7 +10,7 @@ from dashboard.context import page_context
 from dashboard.upload import check_upload, commit, kpi_moves
 from loaders.contract import SHEETS_BY_TABLE
 from loaders.importer import ImportBusy
-from loaders.issues import issues_frame, summary
+from loaders.issues import issues_frame, issues_grouped, summary
 from loaders.preview import changed_values
 from loaders.report import report_workbook
 from loaders.template import build_template, sheet_guide_markdown
@@ -46,6 +46,9 @@ issues = check.parsed.issues
 st.subheader("Kontroll")
 if issues:
     (st.error if check.parsed.has_errors else st.warning)(summary(issues))
+    st.markdown("**Problem per sort**")
+    st.dataframe(issues_grouped(issues), hide_index=True, width="stretch")
+    st.markdown("**Alla problem**")
     st.dataframe(issues_frame(issues), hide_index=True, width="stretch")
     st.download_button("Ladda ner rapporten med markerade celler (xlsx)",
                        report_workbook(files, issues), "finsam-kontroll.xlsx",

@@ -103,9 +103,12 @@ def test_invalid_upload_lists_every_problem_and_changes_nothing(logged_in, own_d
     upload(at, [("Deltagare.csv", ("\n".join(bad) + "\n").encode())])
 
     assert not at.exception
-    problems = at.main.dataframe[0].value
+    grouped, problems = (d.value for d in at.main.dataframe)
     found = sorted(zip(problems["Rad"], problems["Kolumn"], strict=True))
     assert found == [(2, "Slutdatum"), (3, "Kön"), (4, "Deltagar-ID")]
+    assert sorted(zip(grouped["Kolumn"], grouped["Antal"], strict=True)) == [
+        ("Deltagar-ID", 1), ("Kön", 1), ("Slutdatum", 1)]
+    assert "3 fel och 0 varningar." in notices(at)
     assert "Rätta filen och ladda upp den igen. Ingenting har sparats." in notices(at)
     assert "upload_commit" not in [b.key for b in at.main.button]
     assert "finsam-kontroll.xlsx" in downloads
@@ -121,7 +124,8 @@ def test_samordnare_uploading_another_forbunds_rows_is_rejected(logged_in, own_d
     upload(at, [("Deltagare.csv", csv)])
 
     assert not at.exception
-    problems = at.main.dataframe[0].value
+    grouped, problems = (d.value for d in at.main.dataframe)
+    assert grouped[["Kolumn", "Antal"]].values.tolist() == [["Förbund", 2]]
     assert set(problems["Kolumn"]) == {"Förbund"}
     assert list(problems["Rad"]) == [2, 3]
     assert all(NORRDAL in p for p in problems["Problem"])
