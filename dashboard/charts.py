@@ -154,10 +154,12 @@ def grouped_bars(long: pl.DataFrame, title: str, unit: Unit) -> go.Figure:
     targets = long.filter(pl.col("target").is_not_null())
     starts = [categories.index(c) - 0.4 + series.index(s) * width
               for c, s in targets.select("category", "series").iter_rows()]
-    for x0, target in zip(starts, targets["target"].to_list(), strict=True):
-        fig.add_shape(type="line", xref="x", yref="y", x0=x0, x1=x0 + width * 0.92,
-                      y0=target, y1=target,
-                      line={"color": ui.TARGET_COLOUR, "width": 3, "dash": "dash"})
+    # all segments in one assignment: each add_shape re-validates every shape before it
+    fig.update_layout(shapes=[
+        {"type": "line", "xref": "x", "yref": "y", "x0": x0, "x1": x0 + width * 0.92,
+         "y0": target, "y1": target,
+         "line": {"color": ui.TARGET_COLOUR, "width": 3, "dash": "dash"}}
+        for x0, target in zip(starts, targets["target"].to_list(), strict=True)])
     top = max([v for v in [*long["value"].to_list(), *long["target"].to_list()]
                if v is not None] or [0])
     if targets.height:
