@@ -39,19 +39,21 @@ def list_uploads(engine: Engine, forbund: set[str] | None = None) -> list[dict]:
     return rows
 
 
-def _forbund_per_upload(conn) -> dict[int, set[str]]:
+def _forbund_per_upload(conn, upload_id: int | None = None) -> dict[int, set[str]]:
+    query = select(row_history.c.upload_id, row_history.c.new_values)
+    if upload_id is not None:
+        query = query.where(row_history.c.upload_id == upload_id)
     found: dict[int, set[str]] = {}
-    for upload_id, values in conn.execute(select(row_history.c.upload_id,
-                                                 row_history.c.new_values)):
+    for uid, values in conn.execute(query):
         if "forbund" in values:
-            found.setdefault(upload_id, set()).add(values["forbund"])
+            found.setdefault(uid, set()).add(values["forbund"])
     return found
 
 
 def upload_forbund(engine: Engine, upload_id: int) -> set[str]:
     """The förbund whose rows an upload touched (decides who may undo it)."""
     with engine.connect() as conn:
-        return _forbund_per_upload(conn).get(upload_id, set())
+        return _forbund_per_upload(conn, upload_id).get(upload_id, set())
 
 
 def data_version(engine: Engine) -> str:
