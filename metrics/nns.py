@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.periods import parse_period
-from metrics.selection import Selection
+from metrics.selection import Selection, insats_predicate
 
 KEYS = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_n", "nns_response_rate",
         "nns_positive_change")
@@ -41,10 +41,7 @@ def _aggs() -> list[pl.Expr]:
 def current_and_previous(indicators: pl.DataFrame,
                          sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows of the current and of the previous measurement period, per förbund."""
-    pred = pl.col("forbund").is_in(list(sel.forbund))
-    if sel.insatser:
-        pred = pred & pl.col("insats").is_in(list(sel.insatser))
-    rows = indicators.filter(pred)
+    rows = indicators.filter(insats_predicate(sel))
     ends = {t: p[1] for t in rows["measurement_period"].unique().to_list()
             if (p := parse_period(t)) is not None}
     if not ends:

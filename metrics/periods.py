@@ -116,3 +116,12 @@ def parse_period(text: str | None) -> Period | None:
     except ValueError:
         return None
     return None
+
+
+def contained(text: str | None, frm: date, to: date) -> Period | None:
+    """The dates of period `text` when they lie wholly within `[frm, to]`, else None.
+
+    A yearly figure is never split: `2023` is not contained in 2023-Q2.
+    """
+    p = parse_period(text)
+    return p if p is not None and frm <= p[0] and p[1] <= to else None

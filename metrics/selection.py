@@ -112,11 +112,15 @@ def _in(col: str | pl.Expr, values: tuple[str, ...]) -> pl.Expr:
     return expr == values[0] if len(values) == 1 else expr.is_in(list(values))
 
 
+def insats_predicate(sel: Selection) -> pl.Expr:
+    """Rows of the selected förbund and insatser, for tables without grupp."""
+    pred = _in("forbund", sel.forbund)
+    return pred & _in("insats", sel.insatser) if sel.insatser else pred
+
+
 def org_predicate(sel: Selection) -> pl.Expr:
     """Rows of the selected förbund, insatser and grupp."""
-    pred = _in("forbund", sel.forbund)
-    if sel.insatser:
-        pred = pred & _in("insats", sel.insatser)
+    pred = insats_predicate(sel)
     if sel.grupp:
         pred = pred & (pl.col("grupp") == sel.grupp)
     return pred

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 
 from loaders.contract import ACTORS
-from metrics.periods import parse_period
-from metrics.selection import Selection
+from metrics.periods import contained
+from metrics.selection import Selection, insats_predicate
 
 KEYS = ("revenue_per_year", "cost", "revenue_per_participant", "profit_1y", "profit_5y",
         "payback_months")
@@ -66,24 +65,16 @@ def derive(revenue: Mapping[str, float | None], cost: Mapping[str, float | None]
     return out, tuple(not_reached)
 
 
-def _contained(text: str, frm: date, to: date) -> tuple[date, date] | None:
-    p = parse_period(text)
-    return p if p is not None and frm <= p[0] and p[1] <= to else None
-
-
 def evaluation(socio: pl.DataFrame, sel: Selection) -> SocioResult | None:
     """The imported evaluation for the selection, or None when there is none.
 
     Per insats, the evaluation period lying within the selected period that ends last (the
     longest on a tie) is used; several insatser are summed per actor before deriving.
     """
-    pred = pl.col("forbund").is_in(list(sel.forbund))
-    if sel.insatser:
-        pred = pred & pl.col("insats").is_in(list(sel.insatser))
-    rows = socio.filter(pred)
+    rows = socio.filter(insats_predicate(sel))
     if rows.is_empty():
         return None
-    periods = {t: _contained(t, *sel.period) for t in rows["period"].unique().to_list()}
+    periods = {t: contained(t, *sel.period) for t in rows["period"].unique().to_list()}
     ok = {t: p for t, p in periods.items() if p is not None}
     if not ok:
         return None

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.periods import parse_period
-from metrics.selection import Selection
+from metrics.periods import contained
+from metrics.selection import Selection, insats_predicate
 
 
 def selected_rows(volumes: pl.DataFrame, sel: Selection) -> pl.DataFrame:
     """Rows of the selection inside the period, one sex level per key."""
-    pred = pl.col("forbund").is_in(list(sel.forbund))
-    if sel.insatser:
-        pred = pred & pl.col("insats").is_in(list(sel.insatser))
-    rows = volumes.filter(pred)
+    rows = volumes.filter(insats_predicate(sel))
     if rows.is_empty():
         return rows
-    inside = [t for t in rows["period"].unique().to_list()
-              if (p := parse_period(t)) and sel.date_from <= p[0] and p[1] <= sel.date_to]
+    inside = [t for t in rows["period"].unique().to_list() if contained(t, *sel.period)]
     key = ["forbund", "insats", "period", "measure"]
     return (rows.filter(pl.col("period").is_in(inside))
             .with_columns(_t=(pl.col("sex") == "Samtliga").any().over(key))
