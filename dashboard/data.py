@@ -24,15 +24,14 @@ from metrics import (
     KpiResult,
     Selection,
     budget,
-    nns,
     prepare,
     public_breakdown,
     public_distributions,
     public_income_flow,
     public_kpis,
+    public_nns_table,
     public_trend,
 )
-from metrics.disclosure import suppress_table
 from metrics.periods import parse_period
 from metrics.socio_estimate import Assumptions, default_assumptions
 
@@ -160,17 +159,7 @@ def budget_by_insats(_frames: Frames, version: str, viewer: Viewer,
     `over_budget` (spent > budget).
     """
     lines = budget.selected_lines(_frames["budget_lines"], sel)
-    year, as_of = sel.date_to.year, sel.date_to
-    rows = []
-    for (forbund, insats), part in lines.group_by("forbund", "insats"):
-        values, used = budget.budget_kpis(part, year, as_of)
-        if used is not None:
-            rows.append({"forbund": forbund, "insats": insats, **values, "as_of": used})
-    schema = {"forbund": pl.String, "insats": pl.String,
-              **dict.fromkeys(budget.KEYS, pl.Float64), "as_of": pl.Date}
-    return (pl.DataFrame(rows, schema=schema)
-            .with_columns(over_budget=pl.col("spent") > pl.col("budget"))
-            .sort(pl.col("forbund"), pl.col("insats") == "", pl.col("insats")))
+    return budget.by_insats(lines, sel.date_to.year, sel.date_to)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -182,16 +171,9 @@ def budget_by_category(_frames: Frames, version: str, viewer: Viewer, sel: Selec
     förbund's own costs last).
     """
     lines = budget.selected_lines(_frames["budget_lines"], sel)
-    year, as_of = sel.date_to.year, sel.date_to
-    if not per_insats:
-        return budget.by_category(lines, year, as_of)
-    parts = [budget.by_category(part, year, as_of).select(pl.lit(insats).alias("insats"),
-                                                          pl.all())
-             for (insats,), part in lines.group_by("insats")]
-    if not parts:
-        return budget.by_category(lines, year, as_of).select(
-            pl.lit(None, pl.String).alias("insats"), pl.all())
-    return pl.concat(parts).sort(pl.col("insats") == "", "insats", "cost_category")
+    if per_insats:
+        return budget.by_insats_and_category(lines, sel.date_to.year, sel.date_to)
+    return budget.by_category(lines, sel.date_to.year, sel.date_to)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -232,29 +214,13 @@ def nns_periods(_frames: Frames, version: str, viewer: Viewer,
     return dict(sorted(periods.items(), key=lambda item: (item[1][1], item[1][0], item[0])))
 
 
-NNS_SHARES = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_neutral",
-              "nns_response_rate", "nns_positive_change")
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def nns_table(_frames: Frames, version: str, viewer: Viewer, sel: Selection, threshold: int,
               group: str | None = None, sex: str | None = None) -> pl.DataFrame:
-    """`metrics.nns.nns_table` with disclosure control, then narrowed to `group` and `sex`.
-
-    Adds `nns_neutral` (1 − positive − negative). Within a question and respondent group
-    Kvinnor + Män = Samtliga, so answer counts are suppressed per such group with secondary
-    suppression, and every share is hidden with its count.
-    """
-    table = nns.nns_table(_frames["indicators"], sel).with_columns(
-        nns_neutral=(1 - pl.col("nns_positive") - pl.col("nns_negative")).clip(0, 1))
-    keys = ["indicator", "question", "respondent_group"]
-    parts = [suppress_table(part, ["nns_n"], list(NNS_SHARES), "nns_n", threshold,
-                            total_shown=True, share_of=dict.fromkeys(NNS_SHARES, "nns_n"))
-             for _, part in table.group_by(keys)]
-    out = pl.concat(parts) if parts else suppress_table(table, ["nns_n"], list(NNS_SHARES),
-                                                          "nns_n", threshold)
+    """`metrics.public_nns_table`, narrowed to respondent `group` and `sex`."""
+    out = public_nns_table(_frames["indicators"], sel, threshold)
     if group:
         out = out.filter(pl.col("respondent_group") == group)
     if sex:
         out = out.filter(pl.col("sex") == sex)
-    return out.sort(*keys, "sex")
+    return out

@@ -7,6 +7,7 @@ may not see cannot be selected — a foreign value in the URL is ignored by Stre
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,14 @@ class Filters:
     selection: Selection
     title: str
     active: tuple[str, ...]  # keys of FILTER_LABELS in use
+
+    @property
+    def whole_insatser(self) -> Selection:
+        """The selection without participant filters and grupp.
+
+        For figures that belong to whole insatser: budget, capacity, evaluations, NNS, volumes.
+        """
+        return dataclasses.replace(self.selection.without_participant_filters(), grupp=None)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from metrics.public import (
     public_distributions,
     public_income_flow,
     public_kpis,
+    public_nns_table,
     public_trend,
 )
 from metrics.result import KpiResult
@@ -24,7 +25,8 @@ from metrics.views import breakdown, trend
 __all__ = [
     "KpiResult", "Selection", "breakdown", "compute_kpis", "distributions", "filter_episodes",
     "half_year_period", "income_flow", "latest_full_year", "prepare", "public_breakdown",
-    "public_distributions", "public_income_flow", "public_kpis", "public_trend",
+    "public_distributions", "public_income_flow", "public_kpis", "public_nns_table",
+    "public_trend",
     "quarter_period", "suppress_kpis", "suppress_table", "suppress_value", "too_few", "trend",
     "year_period",
 ]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from metrics.periods import days_in_year
-from metrics.selection import Selection
+from metrics.selection import Selection, insats_predicate
 
 KEYS = ("budget", "spent", "remaining", "utilisation", "expected_pace", "forecast_spent",
         "forecast_utilisation")
@@ -27,10 +27,8 @@ def selected_lines(budget_lines: pl.DataFrame, sel: Selection, *,
     With every insats selected, the förbund's own costs (blank Insats) are included unless
     `forbund_costs=False` (costs per participant concern the insatser only).
     """
-    pred = pl.col("forbund").is_in(list(sel.forbund))
-    if sel.insatser:
-        pred = pred & pl.col("insats").is_in(list(sel.insatser))
-    elif not forbund_costs:
+    pred = insats_predicate(sel)
+    if not sel.insatser and not forbund_costs:
         pred = pred & (pl.col("insats") != "")
     return budget_lines.filter(pred)
 
@@ -88,6 +86,35 @@ def by_category(lines: pl.DataFrame, year: int, as_of: date) -> pl.DataFrame:
                 .alias("utilisation"),
                 (pl.col("spent") > pl.col("budget")).alias("over_budget"))
             .sort("cost_category"))
+
+
+def by_insats(lines: pl.DataFrame, year: int, as_of: date) -> pl.DataFrame:
+    """Budget KPIs per (förbund, insats), each at its own latest report ≤ `as_of`.
+
+    Every insats with budget lines appears (also strukturinriktade, which a participant
+    breakdown misses); blank Insats (the förbund's own costs) comes last. Adds `as_of` and
+    `over_budget` (spent > budget).
+    """
+    rows = []
+    for (forbund, insats), part in lines.group_by("forbund", "insats"):
+        values, used = budget_kpis(part, year, as_of)
+        if used is not None:
+            rows.append({"forbund": forbund, "insats": insats, **values, "as_of": used})
+    schema = {"forbund": pl.String, "insats": pl.String, **dict.fromkeys(KEYS, pl.Float64),
+              "as_of": pl.Date}
+    return (pl.DataFrame(rows, schema=schema)
+            .with_columns(over_budget=pl.col("spent") > pl.col("budget"))
+            .sort(pl.col("forbund"), pl.col("insats") == "", pl.col("insats")))
+
+
+def by_insats_and_category(lines: pl.DataFrame, year: int, as_of: date) -> pl.DataFrame:
+    """`by_category` per insats: column `insats` first, the förbund's own costs last."""
+    parts = [by_category(part, year, as_of).select(pl.lit(insats).alias("insats"), pl.all())
+             for (insats,), part in lines.group_by("insats")]
+    if not parts:
+        return by_category(lines, year, as_of).select(pl.lit(None, pl.String).alias("insats"),
+                                                      pl.all())
+    return pl.concat(parts).sort(pl.col("insats") == "", "insats", "cost_category")
 
 
 def _cumulative(lines: pl.DataFrame, year: int, as_of: date) -> tuple[float | None, date | None]:

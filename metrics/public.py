@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from metrics import participants
+from metrics import nns, participants
 from metrics.capacity import BASES as CAPACITY_BASES
 from metrics.disclosure import DEFAULT_THRESHOLD, suppress_kpis, suppress_table
 from metrics.distributions import distributions, income_flow
@@ -82,3 +82,28 @@ def public_income_flow(frames: Mapping[str, pl.DataFrame], sel: Selection,
     """`income_flow` with flows of 1..threshold−1 hidden, secondary included."""
     _check(threshold)
     return suppress_table(income_flow(frames, sel), ["count"], [], None, threshold)
+
+
+#: NNS shares hidden together with the answer count they rest on.
+NNS_SHARES = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_neutral",
+              "nns_response_rate", "nns_positive_change")
+
+
+def public_nns_table(indicators: pl.DataFrame, sel: Selection,
+                     threshold: int = DEFAULT_THRESHOLD) -> pl.DataFrame:
+    """`nns.nns_table` plus `nns_neutral` (1 − positive − negative), disclosure-controlled.
+
+    Within a question and respondent group Kvinnor + Män = Samtliga, so answer counts are
+    suppressed per such group with secondary suppression, and every share is hidden with
+    its count. Sorted by indicator, question, respondent group and sex.
+    """
+    _check(threshold)
+    table = nns.nns_table(indicators, sel).with_columns(
+        nns_neutral=(1 - pl.col("nns_positive") - pl.col("nns_negative")).clip(0, 1))
+    keys = ["indicator", "question", "respondent_group"]
+    parts = [suppress_table(part, ["nns_n"], list(NNS_SHARES), "nns_n", threshold,
+                            total_shown=True, share_of=dict.fromkeys(NNS_SHARES, "nns_n"))
+             for _, part in table.group_by(keys)]
+    out = pl.concat(parts) if parts else suppress_table(table, ["nns_n"], list(NNS_SHARES),
+                                                          "nns_n", threshold)
+    return out.sort(*keys, "sex")

@@ -4,21 +4,19 @@ Budget lines belong to whole insatser (and the förbund's own costs), so the par
 filters and grupp do not apply. The budget year is the year the selected period ends in.
 """
 
-import dataclasses
-
 import streamlit as st
 
 from dashboard import charts, data, fmt, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 
-IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
 CARDS = ("budget", "spent", "remaining", "utilisation", "expected_pace", "forecast_spent",
          "forecast_utilisation")
 COLUMNS = {"budget": "Budget", "spent": "Utfall", "remaining": "Återstår",
            "utilisation": "Nyttjandegrad"}
 
-ctx = page_context("ekonomi", ignores=IGNORED)
-sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+ctx = page_context("ekonomi", ignores=PARTICIPANT_FILTERS)
+sel = ctx.filters.whole_insatser
 t, title = ctx.threshold, charts.base_title(ctx.filters)
 result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 year, as_of = result.meta.get("budget_year"), result.meta.get("budget_as_of")

@@ -4,11 +4,11 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 from loaders.history import UndoRefused, list_uploads, undo, upload_forbund, upload_rows
 from loaders.importer import ImportBusy
 
-ctx = page_context("historik", ignores=(
-    "insats", "grupp", "kon", "remittent", "alder", "forsorjning", "utbildning"))
+ctx = page_context("historik", ignores=("insats", *PARTICIPANT_FILTERS))
 engine = data.engine(ctx.database_url)
 scope = None if ctx.viewer.role == "admin" else set(ctx.viewer.forbund)
 uploads = list_uploads(engine, forbund=scope)

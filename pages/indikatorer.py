@@ -5,21 +5,19 @@ participant filters and grupp do not apply. Rows with fewer answers than the dis
 threshold show no shares.
 """
 
-import dataclasses
-
 import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 
-IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
 CARDS = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_n", "nns_response_rate",
          "nns_positive_change")
 ALL_GROUPS = "Alla respondentgrupper"
 SEXES = ("Samtliga", "Kvinnor", "Män")
 
-ctx = page_context("indikatorer", ignores=IGNORED)
-sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+ctx = page_context("indikatorer", ignores=PARTICIPANT_FILTERS)
+sel = ctx.filters.whole_insatser
 t, title = ctx.threshold, charts.base_title(ctx.filters)
 periods = data.nns_periods(ctx.frames, ctx.version, ctx.viewer, sel)
 

@@ -11,17 +11,17 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 from metrics.benefits import default_areas
 from metrics.registry import BY_KEY, Unit
 
-IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
 CARDS = ("fye_used", "fye_capacity", "occupancy", "cost_per_fye", "cost_per_participant")
 TREND = ("fye_used", "fye_capacity", "occupancy", "cost_per_fye", "cost_per_participant")
 FREQ = {"Per år": "year", "Per kvartal": "quarter"}
 BENEFIT_CARDS = ("fye_benefits", "fye_benefits_share")
 
-ctx = page_context("kapacitet", ignores=IGNORED)
-sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+ctx = page_context("kapacitet", ignores=PARTICIPANT_FILTERS)
+sel = ctx.filters.whole_insatser
 t, title = ctx.threshold, charts.base_title(ctx.filters)
 result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 

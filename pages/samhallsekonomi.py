@@ -4,18 +4,16 @@ Evaluations and costs belong to whole insatser, so the participant filters and g
 apply. The estimate is clearly labelled and every assumption behind it can be edited.
 """
 
-import dataclasses
-
 import streamlit as st
 
 from dashboard import charts, data, fmt, socio_ui, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 
-IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
 CARDS = ("payback_months", "revenue_per_year", "profit_1y", "profit_5y")
 
-ctx = page_context("samhallsekonomi", ignores=IGNORED)
-sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+ctx = page_context("samhallsekonomi", ignores=PARTICIPANT_FILTERS)
+sel = ctx.filters.whole_insatser
 t, title = ctx.threshold, charts.base_title(ctx.filters)
 result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 from dashboard.upload import check_upload, commit, kpi_moves
 from loaders.contract import SHEETS_BY_TABLE
 from loaders.importer import ImportBusy
@@ -15,8 +16,7 @@ from loaders.preview import changed_values
 from loaders.report import report_workbook
 from loaders.template import build_template, sheet_guide_markdown
 
-ctx = page_context("uppladdning", ignores=(
-    "insats", "grupp", "kon", "remittent", "alder", "forsorjning", "utbildning"))
+ctx = page_context("uppladdning", ignores=("insats", *PARTICIPANT_FILTERS))
 engine = data.engine(ctx.database_url)
 scope_text = "alla förbund" if ctx.viewer.role == "admin" else ", ".join(ctx.viewer.forbund)
 st.markdown(f"Ladda upp kvartalets uppgifter för **{scope_text}**. Uppladdningen sparas "

@@ -1,22 +1,20 @@
 """Volymer: what the structural insatser produced (Σ Antal per Mått) against targets, and
 per quarter or year over time."""
 
-import dataclasses
-
 import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.context import page_context
+from dashboard.filters import PARTICIPANT_FILTERS
 from metrics.registry import Unit
 
-IGNORED = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
 FREQ = {"Per kvartal": "quarter", "Per år": "year"}
 HEADERS = {"category": "Mått", "text": "Antal", "target_text": "Mål", "status": "Målstatus"}
 TREND_HEADERS = {"category": "Period", "series": "Mått", "text": "Antal",
                  "target_text": "Mål"}
 
-ctx = page_context("volymer", ignores=IGNORED)
-sel = dataclasses.replace(ctx.filters.selection.without_participant_filters(), grupp=None)
+ctx = page_context("volymer", ignores=PARTICIPANT_FILTERS)
+sel = ctx.filters.whole_insatser
 t, title = ctx.threshold, charts.base_title(ctx.filters)
 result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 

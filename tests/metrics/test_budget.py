@@ -81,3 +81,36 @@ def test_spent_between_subtracts_the_report_before_the_period():
     assert budget.spent_between(lines, date(2023, 1, 1), date(2023, 3, 31)) == 30
     assert budget.spent_between(lines, date(2023, 7, 1), date(2023, 9, 30)) is None  # unknown
     assert budget.spent_between(lines, date(2022, 1, 1), date(2022, 12, 31)) is None
+
+
+def test_by_insats_gives_each_insats_at_its_own_latest_report_and_own_costs_last():
+    lines = frame("budget_lines", [
+        *avesta(),
+        budget_line("Lokaler", 100_000, 40_000, insats="B", year=2022,
+                    period=date(2022, 6, 30)),
+        budget_line("Kansli", 50_000, 60_000, insats="", year=2022,
+                    period=date(2022, 12, 31)),
+    ])
+
+    table = budget.by_insats(lines, 2022, date(2022, 12, 31))
+
+    assert table.select("insats", "budget", "spent", "as_of", "over_budget").rows() == [
+        ("B", 100_000, 40_000, date(2022, 6, 30), False),
+        ("Steget", 2_300_000, 2_152_194, date(2022, 12, 31), False),
+        ("", 50_000, 60_000, date(2022, 12, 31), True),
+    ]
+
+
+def test_by_insats_and_category_per_insats_with_own_costs_last():
+    lines = frame("budget_lines", [
+        *avesta(), budget_line("Kansli", 50_000, 60_000, insats="", year=2022,
+                               period=date(2022, 12, 31))])
+
+    table = budget.by_insats_and_category(lines, 2022, date(2022, 12, 31))
+
+    assert table.select("insats", "cost_category", "over_budget").rows() == [
+        ("Steget", "Egen personal", False), ("Steget", "Externa tjänster", False),
+        ("Steget", "Lokaler", False), ("Steget", "Övriga kostnader", True),
+        ("", "Kansli", True)]
+    assert budget.by_insats_and_category(frame("budget_lines"), 2022,
+                                         date(2022, 12, 31)).columns[0] == "insats"

@@ -47,3 +47,19 @@ def test_first_measurement_has_no_change_and_no_data_gives_none():
     v = compute_kpis(frames(indicators=survey()[:2]), selection()).values
     assert v["nns_positive"] is not None and v["nns_positive_change"] is None
     assert compute_kpis(frames(), selection()).values["nns_positive"] is None
+
+
+def test_public_nns_table_hides_small_answer_counts_with_their_shares():
+    from metrics import public_nns_table
+
+    rows = [indicator(0.7, 20), indicator(0.8, 3, sex="Kvinnor"),
+            indicator(0.65, 17, sex="Män")]
+    table = public_nns_table(frame("indicators", rows), selection())
+
+    by_sex = {r["sex"]: r for r in table.iter_rows(named=True)}
+    assert list(by_sex) == ["Kvinnor", "Män", "Samtliga"]
+    assert by_sex["Samtliga"]["nns_n"] == 20 and by_sex["Samtliga"]["nns_positive"] == 0.7
+    assert by_sex["Samtliga"]["nns_neutral"] == pytest.approx(0.15)
+    # Kvinnor has 3 answers; Män is hidden too, or 20 − 17 would give Kvinnor away
+    for sex in ("Kvinnor", "Män"):
+        assert by_sex[sex]["nns_n"] is None and by_sex[sex]["nns_positive"] is None
