@@ -11,26 +11,32 @@ from datetime import date
 from dashboard import fmt
 from loaders.contract import REFERRER_SYNONYMS, REFERRERS, SEX_SYNONYMS
 from loaders.frames import load_frames
-from metrics import compute_kpis, suppress_kpis, year_period
+from metrics import KpiResult, compute_kpis, suppress_kpis, year_period
+from metrics.disclosure import label as hidden_label
 from metrics.registry import BY_KEY
 from metrics.selection import AGE_GROUPS, Selection
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
 
+def add_selection_options(parser) -> None:
+    """The selection options `selection_from_args` reads (shared with `finsam report`)."""
+    parser.add_argument("--forbund", required=True)
+    parser.add_argument("--insats", action="append", default=[])
+    parser.add_argument("--grupp")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat)
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    parser.add_argument("--kon", choices=["Kvinna", "Man", "Annat"])
+    parser.add_argument("--remittent", action="append", default=[])
+    parser.add_argument("--aldersgrupp", choices=AGE_GROUPS)
+    parser.add_argument("--suppress", type=int, default=5)
+
+
 def add_kpi_parser(sub) -> None:
     """Register the `kpi` command's options."""
     kpi = sub.add_parser("kpi", help="nyckeltal för ett urval")
-    kpi.add_argument("--forbund", required=True)
-    kpi.add_argument("--insats", action="append", default=[])
-    kpi.add_argument("--grupp")
-    kpi.add_argument("--year", type=int)
-    kpi.add_argument("--from", dest="date_from", type=date.fromisoformat)
-    kpi.add_argument("--to", dest="date_to", type=date.fromisoformat)
-    kpi.add_argument("--kon", choices=["Kvinna", "Man", "Annat"])
-    kpi.add_argument("--remittent", action="append", default=[])
-    kpi.add_argument("--aldersgrupp", choices=AGE_GROUPS)
-    kpi.add_argument("--suppress", type=int, default=5)
+    add_selection_options(kpi)
     kpi.add_argument("--format", choices=["json", "csv", "table"], default="json")
 
 
@@ -77,21 +83,40 @@ def run_kpi(engine, args) -> int:
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
     else:
-        rows = list(_rows(result.values))
+        rows = list(_rows(result, args.suppress))
         print(_csv(rows) if args.format == "csv" else _table(rows), end="")
     return EXIT_OK
 
 
-def _rows(values: dict):
-    """(key, label, raw value, formatted value), per-actor KPIs one row per actor."""
-    for key, value in values.items():
+def _shown(result: KpiResult, key: str, base: str, value, threshold: int) -> str:
+    """The value as the table prints it: formatted, or why it is hidden.
+
+    `<5`, `för få`, `..` or `< 24 %`, so a hidden value never looks like a missing one (`–`).
+    """
+    why = result.disclosure.get(key)
+    if why and (text := hidden_label(why, threshold, result.upper_bounds.get(key))):
+        return text
+    return fmt.kpi_value(base, value)
+
+
+def _rows(result: KpiResult, threshold: int):
+    """(key, label, raw value, shown text), per-actor KPIs one row per actor.
+
+    A share shown as an upper bound is followed by its `<key>_upper_bound` row (as in JSON).
+    """
+    for key, value in result.values.items():
         base = key.removesuffix("_target")
         label = BY_KEY[base].label + (" (mål)" if key != base else "") if base in BY_KEY else key
         if isinstance(value, dict):
             for part, v in value.items():
-                yield f"{key}[{part}]", f"{label}, {part}", v, fmt.kpi_value(base, v)
+                name = f"{key}[{part}]"
+                yield name, f"{label}, {part}", v, _shown(result, name, base, v, threshold)
         else:
-            yield key, label, value, fmt.kpi_value(base, value)
+            yield key, label, value, _shown(result, key, base, value, threshold)
+        if key in result.upper_bounds:
+            bound = result.upper_bounds[key]
+            yield (f"{key}_upper_bound", f"{label} (övre gräns)", bound,
+                   f"< {fmt.percent(bound, 0)}")
 
 
 def _csv(rows) -> str:
@@ -103,6 +128,8 @@ def _csv(rows) -> str:
 
 
 def _table(rows) -> str:
+    # the bound is already in its share's row ("< 24 %")
+    rows = [r for r in rows if not r[0].endswith("_upper_bound")]
     width = max((len(label) for _, label, _, _ in rows), default=10)
     return "".join(f"{label:<{width}}  {shown}\n" for _, label, _, shown in rows)
 

@@ -17,6 +17,7 @@ from metrics.public import (
     public_kpis,
     public_nns_table,
     public_trend,
+    public_volume_results,
 )
 from metrics.result import KpiResult
 from metrics.selection import Selection, filter_episodes, latest_full_year
@@ -26,7 +27,7 @@ __all__ = [
     "KpiResult", "Selection", "breakdown", "compute_kpis", "distributions", "filter_episodes",
     "half_year_period", "income_flow", "latest_full_year", "prepare", "public_breakdown",
     "public_distributions", "public_income_flow", "public_kpis", "public_nns_table",
-    "public_trend",
+    "public_trend", "public_volume_results",
     "quarter_period", "suppress_kpis", "suppress_table", "suppress_value", "too_few", "trend",
     "year_period",
 ]

@@ -17,7 +17,7 @@ from metrics import budget, capacity, participants
 from metrics.benefits import benefit_kpis
 from metrics.followup import ended_with_followups
 from metrics.frames import table
-from metrics.nns import nns_kpis
+from metrics.nns import nns_kpis, sex_level
 from metrics.registry import BY_KEY, EPISODE_FAMILIES, KPIS, Family
 from metrics.result import KpiResult, Value
 from metrics.selection import Selection, filter_episodes, org_predicate, participant_predicate
@@ -83,7 +83,12 @@ def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
     base_n |= {"occupancy": row.get("participants_in_period"),
                "cost_per_fye": participants_all, "cost_per_participant": participants_all,
                "fye_capacity": None}
+    # the förbund's own costs (blank Insats) belong to no insats: never in a cost per
+    # årsplats or participant, but shown beside them (Kapacitet)
+    own_lines = lines.filter(pl.col("forbund").is_in(list(sel.forbund))
+                             & (pl.col("insats") == ""))
     meta["cost_spent_in_period"] = spent
+    meta["forbund_costs_spent_in_period"] = budget.spent_between(own_lines, frm, to)
 
     budget_values, as_of = budget.budget_kpis(budget.selected_lines(lines, sel), to.year, to)
     values |= budget_values
@@ -108,7 +113,8 @@ def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
     nns_values, nns_meta = nns_kpis(table(frames, "indicators"), sel)
     values |= nns_values
     base_n |= {k: nns_values["nns_n"] for k in nns_values}
-    meta |= {"nns_period": nns_meta["period"], "nns_previous": nns_meta["previous"]}
+    meta |= {"nns_period": nns_meta["period"], "nns_previous": nns_meta["previous"],
+             "nns_sex": nns_meta["sex"]}
 
     values["volume"] = volume_by_measure(table(frames, "volumes"), sel)
     base_n["volume"] = None  # each Mått's count is its own base
@@ -125,6 +131,9 @@ def _ignored(sel: Selection) -> dict[str, tuple[str, ...]]:
     active = sel.active_filters
     if not active:
         return {}
-    return {k.key: active for k in KPIS
-            if k.family not in EPISODE_FAMILIES and (k.family is not Family.CAPACITY
-                                                     or k.key in UNFILTERED_CAPACITY)}
+    # NNS has Kvinnor/Män rows: a single Kön applies to it (`nns.sex_level`)
+    nns_active = tuple(f for f in active if f != "kon" or sex_level(sel) == "Samtliga")
+    out = {k.key: nns_active if k.family is Family.NNS else active for k in KPIS
+           if k.family not in EPISODE_FAMILIES and (k.family is not Family.CAPACITY
+                                                    or k.key in UNFILTERED_CAPACITY)}
+    return {k: v for k, v in out.items() if v}

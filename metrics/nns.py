@@ -16,6 +16,21 @@ from metrics.selection import Selection, insats_predicate
 KEYS = ("nns_positive", "nns_clearly_positive", "nns_negative", "nns_n", "nns_response_rate",
         "nns_positive_change")
 QUESTION = ["indicator", "question", "respondent_group", "sex"]
+#: Episode Kön -> the NNS rows reported for it (the survey has Samtliga, Kvinnor and Män).
+SEX_ROWS = {"Kvinna": "Kvinnor", "Man": "Män"}
+
+
+def sex_level(sel: Selection) -> str:
+    """The NNS rows (sex) the headline KPIs use.
+
+    Kvinnor or Män when the selection's Kön filter is exactly Kvinna or Man, else Samtliga
+    (then the Kön filter does not apply to NNS).
+
+    >>> from datetime import date
+    >>> sex_level(Selection(("F",), date(2023, 1, 1), date(2023, 12, 31), kon=("Man",)))
+    'Män'
+    """
+    return SEX_ROWS.get(sel.kon[0], "Samtliga") if len(sel.kon) == 1 else "Samtliga"
 
 
 def _weighted(col: str) -> pl.Expr:
@@ -57,14 +72,18 @@ def current_and_previous(indicators: pl.DataFrame,
 
 
 def nns_kpis(indicators: pl.DataFrame, sel: Selection) -> tuple[dict, dict]:
-    """Headline NNS KPIs over every question, sex `Samtliga`.
+    """Headline NNS KPIs over every question, on the rows of `sex_level(sel)`.
 
-    Also returns `{"period": [...], "previous": [...]}`: the measurement periods used.
+    A single Kön (Kvinna or Man) uses the Kvinnor or Män rows as the data has them: when the
+    period has none, the KPIs are missing, never the Samtliga figures in their place.
+    Also returns `{"period": [...], "previous": [...], "sex": ...}`: what was used.
     """
-    current, previous = (f.filter(pl.col("sex") == "Samtliga")
+    level = sex_level(sel)
+    current, previous = (f.filter(pl.col("sex") == level)
                          for f in current_and_previous(indicators, sel))
     meta = {"period": sorted(current["measurement_period"].unique().to_list()),
-            "previous": sorted(previous["measurement_period"].unique().to_list())}
+            "previous": sorted(previous["measurement_period"].unique().to_list()),
+            "sex": level}
     if current.is_empty():
         return dict.fromkeys(KEYS), meta
     now = current.select(_aggs()).row(0, named=True)

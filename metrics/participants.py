@@ -79,6 +79,15 @@ def aggregate(episodes: pl.DataFrame, frm: date, to: date, by: Sequence[str] = (
     return base.select(*by, **step2)
 
 
+def aggregate_lazy(episodes: pl.LazyFrame, frm: date, to: date,
+                   keys: Sequence[str]) -> pl.LazyFrame:
+    """`aggregate` of `keys` as a lazy one-row query (to collect many periods at once)."""
+    step1, step2 = _two_step(frm, to)
+    step2 = {k: step2[k] for k in keys}
+    needed = {name for e in step2.values() for name in e.meta.root_names()}
+    return episodes.select(**{k: e for k, e in step1.items() if k in needed}).select(**step2)
+
+
 def participant_table(episodes: pl.DataFrame, followups: pl.DataFrame, frm: date, to: date,
                       by: Sequence[str] = ()) -> pl.DataFrame:
     """Episode KPIs for `[frm, to]`: one row, or one row per `by` group sorted by group.

@@ -147,9 +147,11 @@ _CAPACITY = [
     Kpi("occupancy", "Beläggningsgrad", Unit.SHARE, H, Family.CAPACITY,
         "Nyttjade årsplatser delat med kapaciteten."),
     Kpi("cost_per_fye", "Kostnad per årsplats", Unit.KR, L, Family.CAPACITY,
-        "Utfall i perioden delat med nyttjade årsplatser."),
+        "Utfall under perioden för de valda insatserna delat med nyttjade årsplatser för "
+        "alla deras deltagare. Förbundets egna kostnader ingår inte."),
     Kpi("cost_per_participant", "Kostnad per deltagare", Unit.KR, L, Family.CAPACITY,
-        "Utfall i perioden delat med antal deltagare under perioden."),
+        "Utfall under perioden för de valda insatserna delat med alla deras deltagare under "
+        "perioden. Förbundets egna kostnader ingår inte."),
 ]
 
 _BUDGET = [

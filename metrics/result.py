@@ -20,7 +20,9 @@ class KpiResult:
     value rests on, None for non-participant data. `target_status`: met/near/not_met.
     `missing_targets`: insatser without a target, per key. `ignored_filters`: key -> the
     active filters that do not apply to it. `meta`: what was used (budget as-of date,
-    evaluation or estimate and its assumptions, SCB year, NNS periods, …).
+    evaluation or estimate and its assumptions, SCB year, NNS periods, …). After disclosure
+    control, `suppressed`/`disclosure` name the hidden keys and why, and `upper_bounds` the
+    bound (a fraction) of each share shown as `< p %`.
     """
 
     selection: Selection
@@ -32,6 +34,7 @@ class KpiResult:
     meta: dict[str, object] = field(default_factory=dict)
     suppressed: tuple[str, ...] = ()
     disclosure: dict[str, str] = field(default_factory=dict)  # key -> why it is hidden
+    upper_bounds: dict[str, float] = field(default_factory=dict)  # key -> bound (fraction)
 
     @property
     def episodes_n(self) -> int | None:
@@ -49,11 +52,20 @@ class KpiResult:
                 "from": sel.date_from.isoformat(), "to": sel.date_to.isoformat(),
                 "filters": filters,
             },
-            "kpis": dict(self.values),
+            "kpis": self._kpis(),
             "target_status": {k: str(v) for k, v in self.target_status.items()},
             "missing_targets": {k: list(v) for k, v in self.missing_targets.items()},
             "ignored_filters": {k: list(v) for k, v in self.ignored_filters.items()},
         }
         if self.suppressed:
             out["suppressed"] = list(self.suppressed)
+        return out
+
+    def _kpis(self) -> dict:
+        """The values, each upper-bounded share followed by `<key>_upper_bound`."""
+        out = {}
+        for key, value in self.values.items():
+            out[key] = value
+            if key in self.upper_bounds:
+                out[f"{key}_upper_bound"] = self.upper_bounds[key]
         return out

@@ -25,14 +25,19 @@ def _insatser(df: pl.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def _source(frames: Mapping[str, pl.DataFrame], kpi: Kpi) -> str:
-    """Which rows decide the insatser `kpi` concerns: a table name, or "episodes".
+def _source(frames: Mapping[str, pl.DataFrame], kpi: Kpi, key: str) -> str:
+    """Which rows decide the insatser `key` (of `kpi`) concerns.
+
+    A table name, "episodes", or `volumes:<Mått>` (the insatser that have ever reported
+    that Mått).
 
     An insats without data there has nothing to compare with a target: it is not "missing"
-    one.
+    one — an insats that never reports a volume measure is not missing its target.
     """
     if kpi.key == "fye_capacity":
         return "insatser"
+    if kpi.family is Family.VOLUME:
+        return f"volumes:{key[len('volume['):-1]}"
     if kpi.family is Family.SOCIOECONOMIC:
         return "socioeconomic" if not table(frames, "socioeconomic").is_empty() else "episodes"
     return {Family.BUDGET: "budget_lines", Family.NNS: "indicators", Family.VOLUME: "volumes",
@@ -42,6 +47,8 @@ def _source(frames: Mapping[str, pl.DataFrame], kpi: Kpi) -> str:
 def _source_rows(frames: Mapping[str, pl.DataFrame], source: str) -> pl.DataFrame:
     if source == "insatser":
         return table(frames, "insatser").filter(pl.col("capacity_fye").is_not_null())
+    if source.startswith("volumes:"):
+        return table(frames, "volumes").filter(pl.col("measure") == source[len("volumes:"):])
     return table(frames, source)
 
 
@@ -96,7 +103,7 @@ def attach_targets(result: KpiResult, frames: Mapping[str, pl.DataFrame],
     used = [key for key in keys if key not in skip]
     denominators = sorted({kpis[k].denominator for k in used
                            if kpis[k].denominator in EPISODE_KEYS})
-    sources = {key: _source(frames, kpis[key]) for key in used}
+    sources = {key: _source(frames, kpis[key], key) for key in used}
     per_insats = (_per_insats(episodes, frames, sel, denominators, joined)
                   if denominators or "episodes" in sources.values() else None)
     insatser: dict[str, dict[str, list[str]]] = {"none": {}}

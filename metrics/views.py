@@ -100,12 +100,13 @@ def trend(frames: Mapping[str, pl.DataFrame], sel: Selection, kpi_keys: Sequence
     first = eps["start_date"].min() or sel.date_from
     periods = periods_between(min(first, sel.date_from), sel.date_to, freq)
     lazy = eps.lazy()
-    needed = {*keys, *bases_for(keys), "completed"}
-    queries = [lazy.filter(overlaps(frm, to)).select(
-        pl.lit(period_label(frm, freq)).alias("period"), pl.lit(frm).alias("date_from"),
-        pl.lit(to).alias("date_to"),
-        **{k: e for k, e in participants.exprs(frm, to).items() if k in needed})
-        for frm, to in periods]
+    needed = [k for k in participants.exprs(sel.date_from, sel.date_to)
+              if k in {*keys, *bases_for(keys), "completed"}]
+    # parts first, then the KPIs from them: a predicate shared by many KPIs runs once
+    queries = [participants.aggregate_lazy(lazy.filter(overlaps(frm, to)), frm, to, needed)
+               .select(pl.lit(period_label(frm, freq)).alias("period"),
+                       pl.lit(frm).alias("date_from"), pl.lit(to).alias("date_to"), pl.all())
+               for frm, to in periods]
     out = pl.concat(pl.collect_all(queries)) if queries else pl.DataFrame()
     if any(BY_KEY[k].family is Family.FOLLOWUP for k in keys):
         fu = pl.concat([followup_table(eps, followups, frm, to) for frm, to in periods])

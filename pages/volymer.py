@@ -39,8 +39,7 @@ freq_label = st.segmented_control("Visa", list(FREQ), default="Per kvartal",
                                   key="volymer_freq") or "Per kvartal"
 freq = FREQ[freq_label]
 periods = charts.volume_periods(ctx.frames["volumes"], sel, freq)
-results = [data.kpis(ctx.frames, ctx.version, ctx.viewer, sel.with_period(frm, to), t)
-           for frm, to in periods]
+results = data.volume_results(ctx.frames, ctx.version, ctx.viewer, sel, tuple(periods), t)
 trend = charts.volume_trend(periods, results, freq, t)
 if trend.is_empty():
     st.info("Inga volymer rapporterade för de valda insatserna "

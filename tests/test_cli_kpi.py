@@ -37,7 +37,7 @@ def kpi(capsys, *args):
 
 
 def test_json_gives_the_worked_example_shares_and_targets(db, capsys):
-    code, out, _ = kpi(capsys, "--year", "2017")
+    code, out, _ = kpi(capsys, "--year", "2017", "--suppress", "0")
     assert code == 0
     result = json.loads(out)
     assert result["selection"] == {"forbund": FORBUND, "insats": [], "grupp": None,
@@ -53,15 +53,32 @@ def test_json_gives_the_worked_example_shares_and_targets(db, capsys):
     assert result["target_status"]["share_work"] == "not_met"
 
 
+def test_json_never_prints_a_count_of_1_to_4_inside_a_share(db, capsys):
+    # 2 of 51 to studies: share × completed would print 2, so it is an upper bound,
+    # 5 / 51 rounded up = 10 %; and share_work_or_studies − share_work (8 − 6) would give
+    # the 2 back, so share_work (the smallest term) is hidden too
+    _, out, _ = kpi(capsys, "--year", "2017")
+    result = json.loads(out)
+    k = result["kpis"]
+    assert k["share_studies"] is None and k["share_studies_upper_bound"] == 0.10
+    assert k["share_studies_incl_dropouts_upper_bound"] == 0.06  # 5 / 95
+    assert k["share_work"] is None and k["share_work_or_studies"] == pytest.approx(8 / 51)
+    assert {"share_studies", "share_work"} <= set(result["suppressed"])
+    assert (k["ended"], k["completed"], k["dropped_out"]) == (95, 51, 44)
+    assert "share_studies" not in result["target_status"]
+
+
 def test_filters_and_suppression_list_hidden_keys(db, capsys):
     # Men are every third episode: P0, P3, … → 32 of 95; of the 6 to work, P0 and P3 are men.
     code, out, _ = kpi(capsys, "--year", "2017", "--kon", "Man", "--remittent", "FK")
     result = json.loads(out)
     assert result["selection"]["filters"] == {"kon": ["Man"], "remittent": ["Försäkringskassan"]}
     assert result["kpis"]["ended"] == 32
-    # 17 men completed (P0…P48), 2 of them to work: a share over ≥ 5 episodes is shown.
+    # 17 men completed (P0…P48), 2 of them to work: a share over ≥ 5 episodes, but of 2
+    # people, so it is shown as an upper bound (5 / 17 rounded up = 30 %), never as 2 / 17
     assert result["kpis"]["completed"] == 17
-    assert result["kpis"]["share_work"] == pytest.approx(2 / 17)
+    assert result["kpis"]["share_work"] is None and "share_work" in result["suppressed"]
+    assert result["kpis"]["share_work_upper_bound"] == 0.30
 
 
 def test_small_counts_are_suppressed_unless_suppress_0(db, capsys):
@@ -79,9 +96,58 @@ def test_csv_and_table_formats(db, capsys):
     assert lines[0] == "key,label,value"
     assert "ended,Avslutade,95" in lines
     assert "share_work_target,Andel till arbete (mål),0.25" in lines
-    _, out, _ = kpi(capsys, "--year", "2017", "--format", "table")
+    _, out, _ = kpi(capsys, "--year", "2017", "--format", "table", "--suppress", "0")
     assert any(line.startswith("Andel till arbete ") and line.endswith("11,8 %")
                for line in out.splitlines())
+
+
+def shown(out: str) -> dict[str, str]:
+    """Label -> what the table format prints for it."""
+    return {line[:line.rindex("  ")].strip(): line[line.rindex("  ") + 2:]
+            for line in out.splitlines()}
+
+
+def test_table_and_csv_say_why_a_value_is_hidden(db, capsys):
+    _, out, _ = kpi(capsys, "--year", "2017", "--format", "table")
+    table = shown(out)
+    assert table["Andel till studier"] == "< 10 %"
+    assert table["Andel till arbete"] == ".."  # would give the 2 back: 8 − 6
+    assert table["Avslutade"] == "95"
+    assert table["Genomströmningstid, medel (mån)"] != "–"
+    assert "Andel till studier (övre gräns)" not in table  # the bound is in its own row
+    _, out, _ = kpi(capsys, "--year", "2017", "--format", "csv")
+    assert "share_studies,Andel till studier," in out.splitlines()
+    assert "share_studies_upper_bound,Andel till studier (övre gräns),0.1" in out.splitlines()
+    # 32 men, of them 17 completed, 2 to work: a small count reads <5, a share over it
+    # "för få" when its base is small, never a dash
+    _, out, _ = kpi(capsys, "--year", "2017", "--kon", "Man", "--format", "table")
+    table = shown(out)
+    assert table["Andel till arbete"] == "< 30 %"
+    assert table["Andel annat avslut"] == "0,0 %"  # nobody: a count of 0 is shown
+    _, out, _ = kpi(capsys, "--from", "2017-05-01", "--to", "2017-12-31", "--insats", "SOT",
+                    "--kon", "Man", "--aldersgrupp", "30-44", "--format", "table")
+    table = shown(out)  # fewer than 5 episodes in all: every episode KPI is "för få"
+    assert table["Avslutade"] == "för få" and table["Deltagare under perioden"] == "för få"
+    assert table["Budget"] == "–"  # missing, not hidden
+
+
+def test_table_format_prints_each_reason():
+    from datetime import date
+
+    from dashboard.cli_kpi import _rows, _table
+    from metrics import compute_kpis, suppress_kpis
+    from tests.metrics.factories import episode, frames, selection
+
+    eps = [episode(participant_id=f"w{i}") for i in range(6)]
+    eps += [episode(participant_id=f"d{i}", exit_reason="Avbrott – flytt") for i in range(3)]
+    eps += [episode(participant_id="s", start_date=date(2022, 1, 1), step_start=None)]
+    result = suppress_kpis(compute_kpis(frames(episodes=eps), selection()))
+    table = shown(_table(list(_rows(result, 5))))
+    assert table["Avbrutna"] == "<5"
+    assert table["Andel avbrott"] == "< 50 %"  # 3 of 10 ended
+    assert table["Fullföljda"] == ".."  # 10 − 3 would give the dropouts back
+    assert table["Avslutade"] == "10"
+    assert table["Budget"] == "–"
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -1,5 +1,6 @@
 """Full-year equivalents (årsplatser), capacity, occupancy and cost per fye/participant."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -67,3 +68,43 @@ def test_without_capacity_or_budget_the_ratios_are_none():
     v = compute_kpis(frames(episodes=[episode()]), selection()).values
     assert v["fye_capacity"] is None and v["occupancy"] is None
     assert v["cost_per_fye"] is None and v["cost_per_participant"] is None
+
+
+def test_costs_are_the_selected_insatser_spent_within_the_period_over_all_their_people():
+    """KPI.md: cost per årsplats/deltagare = Utfall within the period of the selected
+    insatser (the förbund's own costs left out, shown apart) / fye used and participants of
+    every episode of those insatser (participant filters and grupp do not apply)."""
+    from metrics.periods import half_year_period
+
+    fr = frames(
+        episodes=[open_episode(participant_id="a", start_date=date(2022, 1, 1), grupp="A"),
+                  open_episode(participant_id="b", start_date=date(2023, 1, 1), sex="Man"),
+                  open_episode(participant_id="c", insats="Annan", start_date=date(2023, 1, 1))],
+        budget_lines=[
+            # cumulative Utfall per report: 120 000 by June, 300 000 by December
+            budget_line("Lönekostnader", 400_000, 120_000, period=date(2023, 6, 30)),
+            budget_line("Lönekostnader", 400_000, 300_000, period=date(2023, 12, 31)),
+            budget_line("Lönekostnader", 90_000, 80_000, insats="Annan"),
+            budget_line("Övriga kostnader", 100_000, 20_000, insats="", period=date(2023, 6, 30)),
+            budget_line("Övriga kostnader", 100_000, 50_000, insats=""),
+        ])
+    h2 = selection(date_from=half_year_period(2023, 2)[0], date_to=date(2023, 12, 31),
+                   insatser=("Steget",))
+    r = compute_kpis(fr, h2)
+    days = (date(2023, 12, 31) - date(2023, 7, 1)).days + 1
+    # 300 000 − 120 000 spent in H2 on Steget; two Steget participants all of H2
+    assert r.meta["cost_spent_in_period"] == 180_000
+    assert r.values["cost_per_fye"] == pytest.approx(180_000 / (2 * days / days))
+    assert r.values["cost_per_participant"] == 90_000
+    # the förbund's own costs in H2 (50 000 − 20 000), whatever insatser are selected
+    assert r.meta["forbund_costs_spent_in_period"] == 30_000
+    # a participant filter or a grupp does not change the costs: the base stays everyone
+    for narrowed in (dataclasses.replace(h2, kon=("Man",)), dataclasses.replace(h2, grupp="A")):
+        got = compute_kpis(fr, narrowed)
+        assert got.values["cost_per_participant"] == 90_000
+        assert got.values["participants_in_period"] == 1
+    men = compute_kpis(fr, dataclasses.replace(h2, kon=("Man",)))
+    assert men.ignored_filters["cost_per_fye"] == ("kon",)  # the page says so
+    # every insats: both insatser's Utfall over all three participants, own costs still apart
+    both = compute_kpis(fr, dataclasses.replace(h2, insatser=()))
+    assert both.values["cost_per_participant"] == pytest.approx((180_000 + 80_000) / 3)

@@ -54,9 +54,17 @@ def test_suppress_kpis_hides_small_counts_and_shares_over_few():
     assert v["dropped_out"] is None and r.disclosure["dropped_out"] == "small"
     # completed = ended − dropped_out would reveal it: hidden too
     assert v["completed"] is None and r.disclosure["completed"] == "secondary"
-    assert v["share_work"] == 1.0  # over 6 completed
+    # share_dropout × ended = 3: shown as an upper bound, 5 / 10 = 50 %
+    assert v["share_dropout"] is None and r.disclosure["share_dropout"] == "upper_bound"
+    assert r.upper_bounds == {"share_dropout": 0.5}
+    # share_work = 1.0 over the hidden completed would give it back (work = 7 = 0,7 × 10
+    # ended), so the share and the work count beside it are hidden as well
+    assert v["share_work"] is None and r.disclosure["share_work"] == "secondary"
+    assert r.disclosure["share_work_incl_dropouts"] == "secondary"
+    assert v["share_other"] == 0.0  # a share of nobody gives nothing away
     assert "dropped_out" in r.suppressed and "completed" in r.suppressed
     assert r.base_n["dropped_out"] is None  # no small base count leaks either
+    assert r.base_n["share_work"] is None  # nor a hidden one
 
 
 def test_fewer_than_threshold_episodes_hides_every_episode_kpi():
@@ -98,8 +106,9 @@ def test_suppress_table_hides_a_second_cell_so_the_first_cannot_be_recovered():
     got = suppress_table(breakdown_table(), ["ended"], ["share_work"], "ended")
     assert got["ended"].to_list() == [20, None, None]
     assert got["ended_status"].to_list() == ["shown", "secondary", "small"]
-    assert got["share_work"].to_list() == [0.5, 0.3, None]
-    assert got["share_work_status"].to_list() == ["shown", "shown", "too_few"]
+    # a share over a hidden base is hidden with it: its exact value would give the base back
+    assert got["share_work"].to_list() == [0.5, None, None]
+    assert got["share_work_status"].to_list() == ["shown", "secondary", "too_few"]
 
 
 def test_secondary_prefers_the_smallest_non_zero_cell():
@@ -131,4 +140,6 @@ def test_share_of_a_hidden_count_is_hidden():
                        "share": [0.03, 0.4, 0.57]})
     got = suppress_table(df, ["count"], ["share"], None, share_of={"share": "count"})
     assert got["share"].to_list() == [None, None, 0.57]
-    assert got["share_status"].to_list() == ["too_few", "secondary", "shown"]
+    # 3 of 100 as a share would print the count: an upper bound, 5 / 100 = 5 %
+    assert got["share_status"].to_list() == ["upper_bound", "secondary", "shown"]
+    assert got["share_upper_bound"].to_list() == [0.05, None, None]

@@ -59,7 +59,29 @@ def test_public_nns_table_hides_small_answer_counts_with_their_shares():
     by_sex = {r["sex"]: r for r in table.iter_rows(named=True)}
     assert list(by_sex) == ["Kvinnor", "Män", "Samtliga"]
     assert by_sex["Samtliga"]["nns_n"] == 20 and by_sex["Samtliga"]["nns_positive"] == 0.7
-    assert by_sex["Samtliga"]["nns_neutral"] == pytest.approx(0.15)
+    # 15 % "varken eller" of 20 answers is 3 people: an upper bound, 5 / 20 = 25 %
+    assert by_sex["Samtliga"]["nns_neutral"] is None
+    assert by_sex["Samtliga"]["nns_neutral_status"] == "upper_bound"
+    assert by_sex["Samtliga"]["nns_neutral_upper_bound"] == 0.25
     # Kvinnor has 3 answers; Män is hidden too, or 20 − 17 would give Kvinnor away
     for sex in ("Kvinnor", "Män"):
         assert by_sex[sex]["nns_n"] is None and by_sex[sex]["nns_positive"] is None
+
+
+def test_a_single_kon_uses_the_kvinnor_or_man_rows_as_the_data_has_them():
+    """KPI.md: Kön Kvinna (or Man) alone -> the NNS rows Kvinnor (Män); otherwise Samtliga and
+    the Kön filter is named as not applying; no Kvinnor/Män rows -> missing, not Samtliga."""
+    fr = frames(indicators=survey())
+    women = compute_kpis(fr, selection(kon=("Kvinna",)))
+    assert women.values["nns_n"] == 12 and women.values["nns_positive"] == pytest.approx(0.8)
+    assert women.values["nns_positive_change"] is None  # no Kvinnor rows the year before
+    assert women.meta["nns_sex"] == "Kvinnor"
+    assert "nns_positive" not in women.ignored_filters
+    men = compute_kpis(fr, selection(kon=("Man",)))
+    assert men.values["nns_n"] is None and men.values["nns_positive"] is None
+    for kon in (("Kvinna", "Man"), ("Annat/ej angivet",)):
+        r = compute_kpis(fr, selection(kon=kon))
+        assert r.values["nns_n"] == 30 and r.meta["nns_sex"] == "Samtliga"
+        assert r.ignored_filters["nns_positive"] == ("kon",)
+    both = compute_kpis(fr, selection(kon=("Kvinna",), remittent=("Kommun",)))
+    assert both.ignored_filters["nns_positive"] == ("remittent",)

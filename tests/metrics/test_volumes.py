@@ -35,3 +35,40 @@ def test_volume_target_by_measure():
 
 def test_no_rows_gives_none():
     assert compute_kpis(frames(), selection()).values["volume"] is None
+
+
+def test_missing_targets_name_only_insatser_that_report_the_measure():
+    """KPI.md: an insats that never reports a Mått has no target to miss for it."""
+    fr = frames(volumes=[volume("Konsultationer", 40), volume("Konsultationer", 9,
+                                                              insats="Bron"),
+                         volume("SIP-beslut", 6, insats="Kompassen")],
+                targets=[target("volume[Konsultationer]", 30)])
+    for sel in (selection(), selection(insatser=("Steget", "Kompassen", "Bron"))):
+        r = compute_kpis(fr, sel)
+        # Bron reports Konsultationer without a target; Kompassen never reports it
+        assert r.missing_targets == {"volume[Konsultationer]": ("Bron",)}, sel
+        assert r.values["volume_target"] == {"Konsultationer": 30}
+
+
+def test_a_quarter_cannot_be_read_off_the_year():
+    """KPI.md: the quarters of a selected year add up to it; a hidden quarter stays hidden."""
+    from metrics import public_kpis, public_volume_results
+    from metrics.periods import quarter_period
+
+    counts = {1: 20, 2: 3, 3: 12, 4: 9}
+    fr = frames(volumes=[volume("Konsultationer", n, period=f"2023-Q{q}")
+                         for q, n in counts.items()])
+    year = public_kpis(fr, selection())
+    assert year.values["volume"] == {"Konsultationer": 44}  # shown beside the quarters
+    quarters = public_volume_results(fr, selection(), [quarter_period(2023, q)
+                                                       for q in counts])
+    shown = [r.values["volume"]["Konsultationer"] for r in quarters]
+    assert shown == [20, None, 12, None]  # 44 − 20 − 12 − 9 would give the 3 back
+    assert quarters[3].disclosure["volume[Konsultationer]"] == "secondary"
+    # with a yearly row beside the quarters the sum says nothing: no second hiding
+    fr = frames(volumes=[*(volume("Konsultationer", n, period=f"2023-Q{q}")
+                           for q, n in counts.items()),
+                         volume("Konsultationer", 7, period="2023", insats="Bron")])
+    quarters = public_volume_results(fr, selection(), [quarter_period(2023, q)
+                                                       for q in counts])
+    assert [r.values["volume"]["Konsultationer"] for r in quarters] == [20, None, 12, 9]
