@@ -20,7 +20,8 @@ db: install
 	$(FINSAM) init
 	$(FINSAM) demo --if-empty
 
-# Demo mode (demo users shown on the login page) unless DATABASE_URL points elsewhere.
+# Demo mode (demo users shown on the login page) unless DATABASE_URL points elsewhere;
+# the app itself refuses it once the auth file has a user or the database a real förbund.
 run: db
 	FINSAM_DEMO=$${FINSAM_DEMO:-$$( [ -z "$$DATABASE_URL" ] && echo 1 || echo 0 )} \
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT) \

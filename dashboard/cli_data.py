@@ -1,4 +1,4 @@
-"""The data commands of `finsam`: init, demo, import, uploads, undo, template."""
+"""The data commands of `finsam`: init, demo, import, uploads, undo, template, kpi, report."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def _dispatch(args, engine) -> int:
         from dashboard.cli_kpi import run_kpi
 
         return run_kpi(engine, args)
+    if args.command == "report":
+        from dashboard.cli_report import run_report
+
+        return run_report(engine, args)
     if args.command == "uploads":
         return _uploads(engine, args.format)
     if args.command == "undo":

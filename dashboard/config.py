@@ -21,6 +21,10 @@ class Settings:
     cookie_key: str | None
     demo: bool
     suppress: int
+    #: Who runs the service and how to report an accessibility problem: shown in the
+    #: tillgänglighetsredogörelse (`FINSAM_A11Y_ORGANISATION`, `FINSAM_A11Y_CONTACT`).
+    a11y_organisation: str | None = None
+    a11y_contact: str | None = None
 
 
 def settings(environ: dict[str, str] | None = None) -> Settings:
@@ -32,4 +36,6 @@ def settings(environ: dict[str, str] | None = None) -> Settings:
         cookie_key=env.get("FINSAM_COOKIE_KEY") or None,
         demo=env.get("FINSAM_DEMO", "") == "1",
         suppress=max(1, int(env.get("FINSAM_SUPPRESS") or 5)),
+        a11y_organisation=env.get("FINSAM_A11Y_ORGANISATION") or None,
+        a11y_contact=env.get("FINSAM_A11Y_CONTACT") or None,
     )

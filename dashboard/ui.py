@@ -3,66 +3,33 @@
 Pages pass only disclosure-controlled data (the `metrics.public_*` functions) to these
 helpers; `display_table` turns hidden cells into their labels ("<5", "för få") before
 anything is drawn or downloaded, so a download can never hold more than the page shows.
+The helpers that need no Streamlit live in `dashboard.display` (re-exported here).
 """
 
 from __future__ import annotations
 
 import io
-import math
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import polars as pl
 import streamlit as st
 
-from dashboard import fmt
-from metrics.disclosure import label as hidden_label
-from metrics.registry import BY_KEY, Unit
+from dashboard import charts, escape
+from dashboard.display import (  # noqa: F401 (re-exported: pages draw with `ui.…`)
+    PALETTE,
+    STATUS,
+    TARGET_COLOUR,
+    add_target,
+    display_table,
+    kpi_text,
+    percent_ticks,
+    style,
+    target_text,
+    too_few_message,
+    with_exact,
+)
+from metrics.registry import BY_KEY
 from metrics.result import KpiResult
-
-# The app's chart look, set once: naming a template on each figure re-validates it (~15 ms
-# per chart), the default template is built once per process.
-pio.templates.default = "plotly_white"
-
-#: Status -> (icon, Swedish text, colour). Text and icon carry the meaning, not colour alone.
-STATUS = {"met": ("✅", "Mål uppfyllt", "green"), "near": ("⚠️", "Nära målet", "orange"),
-          "not_met": ("❌", "Mål ej uppfyllt", "red")}
-#: Dark-to-light blues plus a dark grey: distinguishable in colour and in greyscale print.
-PALETTE = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#525252", "#969696", "#d9d9d9"]
-TARGET_COLOUR = "#b2182b"
-
-
-def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = None, *,
-             short: bool = False) -> str:
-    """A KPI's value as shown: formatted, or the disclosure label when hidden."""
-    why = result.disclosure.get(key)
-    if why and (lbl := hidden_label(why, threshold)):
-        return lbl
-    value = result.values.get(key)
-    if isinstance(value, dict):
-        value = value.get(part) if part else None
-    return fmt.kpi_value(key, value, short=short)
-
-
-def with_exact(help_text: str, result: KpiResult, key: str, threshold: int,
-                part: str | None = None) -> str:
-    """The help text, plus the exact amount when the card shows it in millions."""
-    short = kpi_text(result, key, threshold, part, short=True)
-    exact = kpi_text(result, key, threshold, part)
-    return help_text if short == exact else f"{help_text}\n\nExakt: {exact}"
-
-
-def target_text(result: KpiResult, key: str) -> str | None:
-    """`Mål 25,0 % – ❌ Mål ej uppfyllt`, or None without a target."""
-    target = result.values.get(f"{key}_target")
-    if target is None or isinstance(target, dict):
-        return None
-    text = f"Mål {fmt.kpi_value(key, target)}"
-    status = result.target_status.get(key)
-    if status and key not in result.disclosure:
-        icon, words, _ = STATUS[str(status)]
-        text += f" – {icon} {words}"
-    return text
 
 
 def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None) -> None:
@@ -74,38 +41,8 @@ def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None) -> 
     if text := target_text(result, key):
         missing = result.missing_targets.get(key)
         if missing:
-            text += f" (saknar mål: {', '.join(missing)})"
+            text += f" (saknar mål: {escape.markdown(', '.join(missing))})"
         where.caption(text)
-
-
-def display_table(df: pl.DataFrame, columns: dict[str, str], threshold: int) -> pl.DataFrame:
-    """Select and rename `columns` (code -> Swedish header) as Swedish text cells.
-
-    Numeric KPI columns are formatted by their registry unit; cells hidden by disclosure
-    control show their label; other numbers get Swedish separators.
-    """
-    out = []
-    for code, header in columns.items():
-        status = f"{code}_status"
-        values = df[code].to_list()
-        statuses = df[status].to_list() if status in df.columns else [None] * df.height
-        out.append(pl.Series(header, [
-            (hidden_label(s, threshold) if s and hidden_label(s, threshold) else
-             _cell(code, v)) for v, s in zip(values, statuses, strict=True)
-        ], dtype=pl.String))
-    return pl.DataFrame(out)
-
-
-def _cell(code: str, value) -> str:
-    if value is None:
-        return fmt.MISSING
-    if code in BY_KEY:
-        return fmt.kpi_value(code, value)
-    if isinstance(value, float):
-        return fmt.number(value, 0 if value.is_integer() else 1)
-    if isinstance(value, int):
-        return fmt.number(value)
-    return str(value)
 
 
 def table_with_downloads(table: pl.DataFrame, name: str) -> None:
@@ -115,90 +52,60 @@ def table_with_downloads(table: pl.DataFrame, name: str) -> None:
 
 
 def download_buttons(table: pl.DataFrame, name: str) -> None:
-    """CSV (semicolon, UTF-8 with BOM so Excel opens å/ä/ö) and xlsx of a display table."""
+    """CSV (semicolon, UTF-8 with BOM so Excel opens å/ä/ö) and xlsx of a display table.
+
+    In the CSV, text cells that Excel would run as a formula start with `'`
+    (`escape.csv_frame`); the xlsx holds them as plain strings (`workbook_bytes`).
+    """
     left, right, _ = st.columns([1, 1, 4])
-    csv = "\ufeff" + table.write_csv(separator=";")
+    csv = "\ufeff" + escape.csv_frame(table).write_csv(separator=";")
     left.download_button("Ladda ner CSV", csv.encode("utf-8"), f"{name}.csv", "text/csv",
                          key=f"csv_{name}", icon=":material/download:")
-    buffer = io.BytesIO()
-    table.write_excel(buffer, worksheet=name[:31], autofit=True)
-    right.download_button("Ladda ner Excel", buffer.getvalue(), f"{name}.xlsx",
+    right.download_button("Ladda ner Excel", workbook_bytes({name: table}), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{name}", icon=":material/download:")
 
 
-def style(fig: go.Figure, title: str, unit: Unit | None = None) -> go.Figure:
-    """Swedish separators, explicit tick formats, readable title and colours."""
-    tick = {Unit.SHARE: ".0%", Unit.KR: ",.0f", Unit.COUNT: ",.0f"}.get(unit, ",.1f")
-    fig.update_layout(separators=", ", title={"text": title, "font": {"size": 16}},
-                      colorway=PALETTE, height=380,
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      legend={"orientation": "h", "y": -0.2})
-    if unit is Unit.SHARE:  # d3 writes "60%"; Swedish is "60 %"
-        fig.update_yaxes(**percent_ticks(_highest_y(fig)))
-    else:
-        fig.update_yaxes(tickformat=tick)
-    return fig
+def chart(fig: go.Figure, key: str, summary: str | None = None) -> None:
+    """Draw a plotly figure with the Swedish locale and its text alternative under it.
 
-
-def percent_ticks(top: float) -> dict:
-    """Axis settings with ticks from 0 to above `top` (a share), written `60 %`."""
-    top = max(top, 0.01)
-    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)
-                 if top / s <= 6), 10.0)
-    values = [round(i * step, 6) for i in range(math.floor(top / step + 1e-9) + 2)]
-    return {"tickmode": "array", "tickvals": values,
-            "ticktext": [fmt.percent(v, 0) for v in values]}
-
-
-def _highest_y(fig: go.Figure) -> float:
-    """The largest y among traces, horizontal lines and a set axis range."""
-    found = [y for trace in fig.data for y in (getattr(trace, "y", None) or ())
-             if isinstance(y, int | float)]
-    found += [shape.y0 for shape in fig.layout.shapes if isinstance(shape.y0, int | float)]
-    if fig.layout.yaxis.range:
-        found.append(fig.layout.yaxis.range[1])
-    return max(found, default=1.0)
-
-
-def add_target(fig: go.Figure, target: float | None, key: str) -> None:
-    """A dashed target line with its value written out."""
-    if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR,
-                      annotation_text=f"Mål {fmt.kpi_value(key, target)}",
-                      annotation_position="top left")
-
-
-def chart(fig: go.Figure, key: str) -> None:
-    """Draw a plotly figure with the Swedish locale."""
+    The text alternative is `summary`, else `charts.summary(fig)` (kind, subject, series,
+    target; the numbers are in the table the page draws next). `escape.figure` turns every
+    name, label and text from the data into plain text here, so no chart can render a link
+    or markup that came with an upload.
+    """
+    text = summary if summary is not None else charts.summary(fig)
+    escape.figure(fig)
     st.plotly_chart(fig, width="stretch", key=key, config={"locale": "sv",
                                                             "displaylogo": False})
+    st.caption(escape.markdown(text))
 
 
 def too_few_notice(result: KpiResult, threshold: int) -> bool:
     """Show the notice and return True when the selection has no data or too few episodes."""
-    n = result.episodes_n
-    if n is None and result.meta.get("too_few"):  # 1-4 episodes: the count is hidden too
-        n = 1
-    if n is None:
-        st.info("Det finns inga deltagaruppgifter för det här urvalet.")
-        return True
-    if n == 0:
-        st.info("Inga deltagare i urvalet under perioden.")
-        return True
-    if n < threshold:
-        st.warning(f"Urvalet omfattar färre än {threshold} deltagare. Siffrorna visas inte "
-                   "för att skydda enskilda personer – välj ett bredare urval.")
-        return True
-    return False
+    notice = too_few_message(result, threshold)
+    if notice is None:
+        return False
+    level, text = notice
+    (st.warning if level == "warning" else st.info)(text)
+    return True
+
+
+#: Every string is written as a string: xlsxwriter would otherwise store `=…` as a formula
+#: and `http://…` as a hyperlink (names from an upload are free text).
+PLAIN_WORKBOOK = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                  "strings_to_numbers": False, "nan_inf_to_errors": True}
 
 
 def workbook_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
-    """Several frames as one xlsx, a sheet each (names cut to Excel's 31 characters)."""
+    """Several frames as one xlsx, a sheet each (names cut to Excel's 31 characters).
+
+    Text stays text (`PLAIN_WORKBOOK`): no cell becomes a formula or a link.
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    with xlsxwriter.Workbook(buffer, PLAIN_WORKBOOK) as book:
         for name, frame in sheets.items():
             frame.write_excel(book, worksheet=name[:31], autofit=True)
     return buffer.getvalue()

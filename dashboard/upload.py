@@ -6,20 +6,33 @@ scope passed down so a samordnare cannot write rows for another förbund.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import Engine
 
-from dashboard import fmt
+from dashboard import fmt, worker
 from dashboard.auth import Viewer
 from dashboard.ui import kpi_text
+from loaders import limits
 from loaders.frames import load_frames
 from loaders.importer import ImportReport, import_upload
-from loaders.parse import ParseResult, parse_files
+from loaders.issues import Issue
+from loaders.parse import ParseResult, upload_sha256
 from loaders.preview import apply_changes
 from metrics import Selection, latest_full_year, public_kpis, year_period
 from metrics.registry import BY_KEY
+
+log = logging.getLogger(__name__)
+
+#: Under the upload widget. The widget's own limit (`server.maxUploadSize`) is higher, so a
+#: file between the two gets our Swedish message instead of Streamlit's English one.
+UPLOAD_HINT = (f"Högst {limits.MAX_UPLOAD_MB} MB per fil. Filerna kontrolleras innan något "
+               "sparas.")
+#: Hides the widget's English "200MB per file • XLSX, CSV" line: it names the widget's limit.
+UPLOAD_HINT_STYLE = ("<style>[data-testid='stFileUploaderDropzoneInstructions'] "
+                     "{display: none;}</style>")
 
 #: KPIs compared before → after in the preview (the board's headline numbers).
 PREVIEW_KPIS = ("started", "ended", "completed", "participants_in_period", "share_work",
@@ -29,22 +42,45 @@ PREVIEW_KPIS = ("started", "ended", "completed", "participants_in_period", "shar
 
 @dataclass
 class UploadCheck:
-    """A validated upload and, when it has no errors, the dry-run diff."""
+    """A validated upload, the dry-run diff when it has no errors, the marked-up report."""
 
     parsed: ParseResult
     report: ImportReport | None
+    report_xlsx: bytes | None = None  # the files with problems marked, when there are any
 
 
 def check_upload(engine: Engine, files: list[tuple[str, bytes]], viewer: Viewer,
                  user: str) -> UploadCheck:
-    """Parse and validate in the viewer's scope; dry-run the import when valid."""
+    """Parse and validate in the viewer's scope; dry-run the import when valid.
+
+    The files are read in a process of their own (`dashboard.worker`), so a slow or hostile
+    file never stalls the server for other users; it is stopped after
+    `limits.PARSE_TIMEOUT_S` seconds.
+    """
     insatser = load_frames(engine, tables=["insatser"])["insatser"]
     existing = {(str(f), str(i)) for f, i in insatser.select("forbund", "insats").iter_rows()}
     allowed = None if viewer.role == "admin" else set(viewer.forbund)
-    parsed = parse_files(files, existing_insatser=existing, allowed_forbund=allowed)
+    try:
+        parsed, report_xlsx = worker.run_isolated(
+            "dashboard.worker", "check_files", files, existing_insatser=existing,
+            allowed_forbund=allowed, timeout=limits.PARSE_TIMEOUT_S)
+    except worker.WorkerTimeout:
+        return UploadCheck(_refused(files, limits.timeout()), None)
+    except worker.WorkerFailed:
+        log.exception("upload check failed")
+        return UploadCheck(_refused(files, limits.crashed()), None)
     if parsed.has_errors:
-        return UploadCheck(parsed, None)
-    return UploadCheck(parsed, import_upload(engine, parsed, user=user, dry_run=True))
+        return UploadCheck(parsed, None, report_xlsx)
+    return UploadCheck(parsed, import_upload(engine, parsed, user=user, dry_run=True),
+                       report_xlsx)
+
+
+def _refused(files: list[tuple[str, bytes]], message: str) -> ParseResult:
+    """An upload whose check did not finish: one error, naming every file."""
+    names = [name for name, _ in files]
+    return ParseResult(frames={}, issues=[Issue(", ".join(names), "", None, None, None,
+                                                message)],
+                       file_names=names, sha256=upload_sha256(files))
 
 
 def commit(engine: Engine, check: UploadCheck, user: str) -> ImportReport:

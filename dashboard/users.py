@@ -1,12 +1,21 @@
-"""The users/roles file that `finsam user` edits and the login reads.
+"""The users/roles file that `finsam user` edits and the login reads, and its token versions.
 
 Passwords are stored only as bcrypt hashes. Roles: admin (everything), samordnare (their
 förbund, may upload), styrelse (their förbund, read-only), styrgrupp (named insatser only).
+
+Next to the auth file, `<name>-tokens.json` holds each user's login-token version. A login
+cookie names the version it was issued under; logging out, changing the password and removing
+the user bump it, so every cookie issued before stops working in every process (app and
+`finsam user` alike). Both files are written owner-only from the moment they exist.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +44,7 @@ class User:
 
 
 def hash_password(password: str) -> str:
-    """A bcrypt hash (the format streamlit-authenticator checks against)."""
+    """A bcrypt hash at bcrypt's default cost (the login checks against it)."""
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
@@ -67,16 +76,32 @@ def load_users(path: Path) -> dict[str, User]:
 
 def save_users(path: Path, users: dict[str, User]) -> None:
     """Write the file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = {"users": {
         u.username: {"name": u.name, "role": u.role, "forbund": list(u.forbund),
                      "insats": list(u.insatser), "password": u.password_hash}
         for u in sorted(users.values(), key=lambda u: u.username)
     }}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    write_private(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` atomically with `text`, readable by its owner only at every moment.
+
+    The temporary file is created with mode 0600 (`mkstemp` uses O_CREAT|O_EXCL), so there
+    is no window in which another local user could read it before a chmod.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def add_user(path: Path, user: User, password: str) -> None:
@@ -85,14 +110,76 @@ def add_user(path: Path, user: User, password: str) -> None:
         raise UserError("Lösenordet måste ha minst 8 tecken.")
     check_user(user)
     users = load_users(path)
+    replaced = user.username in users
     users[user.username] = User(**{**user.__dict__, "password_hash": hash_password(password)})
     save_users(path, users)
+    if replaced:  # a new password: cookies issued under the old one must stop working
+        bump_token_version(path, user.username)
+
+
+def set_password(path: Path, username: str, password: str) -> None:
+    """Give an existing user a new password and revoke every login cookie they hold."""
+    if len(password) < 8:
+        raise UserError("Lösenordet måste ha minst 8 tecken.")
+    users = load_users(path)
+    if username not in users:
+        raise UserError(f"Användaren '{username}' finns inte.")
+    users[username] = User(**{**users[username].__dict__,
+                              "password_hash": hash_password(password)})
+    save_users(path, users)
+    bump_token_version(path, username)
 
 
 def remove_user(path: Path, username: str) -> None:
-    """Remove a user; an unknown name is an error so typos are noticed."""
+    """Remove a user and revoke their cookies; an unknown name is an error (typos show)."""
     users = load_users(path)
     if username not in users:
         raise UserError(f"Användaren '{username}' finns inte.")
     del users[username]
     save_users(path, users)
+    # Bumped, not deleted: a user re-added under the same name starts above every old cookie.
+    bump_token_version(path, username)
+
+
+def tokens_file(auth_file: Path) -> Path:
+    """Where the token versions of `auth_file`'s users live (same directory)."""
+    return auth_file.with_name(f"{auth_file.stem}-tokens.json")
+
+
+def token_versions(auth_file: Path) -> dict[str, int]:
+    """User name -> current token version (0 for a user never bumped)."""
+    try:
+        data = json.loads(tokens_file(auth_file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {str(k): int(v) for k, v in (data.get("versions") or {}).items()}
+
+
+def bump_token_version(auth_file: Path, username: str) -> int:
+    """Invalidate every cookie `username` holds; returns the new version.
+
+    Read-modify-write under an exclusive lock, so two processes bumping at once (a logout in
+    the app, `finsam user passwd`) never lose a bump.
+    """
+    with _locked(tokens_file(auth_file)):
+        versions = token_versions(auth_file)
+        versions[username] = versions.get(username, 0) + 1
+        write_private(tokens_file(auth_file),
+                      json.dumps({"versions": versions}, ensure_ascii=False, indent=1))
+        return versions[username]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: single-process use only
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -13,6 +13,7 @@ from loaders.columns import UPLOAD_ID
 from loaders.contract import SHEETS_BY_TABLE, Kind
 from loaders.db import DATA_TABLES, row_history, uploads
 from loaders.importer import busy_as_import_busy, lock_imports
+from loaders.privacy import masked_text
 
 
 class UndoRefused(Exception):
@@ -29,10 +30,15 @@ class UndoResult:
 
 
 def list_uploads(engine: Engine, forbund: set[str] | None = None) -> list[dict]:
-    """Uploads newest first; with `forbund`, only those that touched one of them."""
+    """Uploads newest first; with `forbund`, only those that touched one of them.
+
+    File names are masked again (`privacy.masked_text`) for uploads stored before the
+    importer masked them.
+    """
     with engine.connect() as conn:
         query = select(uploads).order_by(desc(uploads.c.id))
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = [{**r._mapping, "file_names": [masked_text(n) for n in r.file_names]}
+                for r in conn.execute(query)]
         if forbund is not None:
             touched = _forbund_per_upload(conn)
             rows = [r for r in rows if touched.get(r["id"], set()) & forbund]

@@ -22,6 +22,7 @@ from loaders.columns import NOTES, UPLOAD_ID, stored_columns
 from loaders.contract import SHEETS, SHEETS_BY_TABLE
 from loaders.db import DATA_TABLES, row_history, uploads
 from loaders.parse import ParseResult
+from loaders.privacy import masked_text
 
 Status = Literal["committed", "dry_run", "duplicate", "no_change", "rejected"]
 #: Serialises concurrent imports on PostgreSQL (SQLite: BEGIN IMMEDIATE, see `lock_imports`).
@@ -170,7 +171,8 @@ def _record_upload(conn: Connection, parsed: ParseResult, user: str, report: Imp
     return conn.execute(
         insert(uploads).values(
             created_at=now.replace(microsecond=0), username=user,
-            file_names=list(parsed.file_names), sha256=parsed.sha256,
+            # a file name is shown in Historik: no personnummer or e-mail address in it
+            file_names=[masked_text(n) for n in parsed.file_names], sha256=parsed.sha256,
             rows_added=report.total("added"), rows_updated=report.total("updated"),
             rows_unchanged=report.total("unchanged"), counts=report.counts,
             status="committed",

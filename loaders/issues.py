@@ -23,11 +23,35 @@ ROW = "__row"  # spreadsheet row number of a data row (header = 1)
 FILE = "__file"  # file a row came from, where frames of several files are combined
 
 _SEVERITY_LABEL = {"error": "fel", "warning": "varning"}
-_IDENTITY_NUMBER = re.compile(r"(?<!\d)((?:19|20)?\d{6}[-+]?)\d{4}(?!\d)")
+_IDENTITY_NUMBER = re.compile(r"(?<!\d)((?:19|20)?\d{6}[-+\s]?)\d{4}(?!\d)")
+#: Invisible characters no cell may hold (`validate.control_character_issues`): the control
+#: characters (NUL, BEL, ESC …, DEL and the C1 range) and the bidirectional overrides and
+#: isolates, which make a name display as something it is not. Tab, line feed and carriage
+#: return are allowed: Excel cells hold line breaks (Alt+Enter), and the dashboard shows
+#: them as spaces or line breaks.
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+
+
+def visible(value: str) -> str:
+    r"""Each `CONTROL_CHARACTERS` character as a visible mark.
+
+    A value echoed in a report or on a terminal then shows where the character is, and
+    cannot act on the terminal.
+
+    >>> visible("Steg\x00et \x1b[31m \u202e")
+    'Steg␀et ␛[31m [U+202E]'
+    """
+    def mark(found: re.Match) -> str:
+        code = ord(found[0])
+        if code < 0x20:
+            return chr(0x2400 + code)  # Unicode's control pictures: ␀, ␇, ␛ …
+        return "\u2421" if code == 0x7F else f"[U+{code:04X}]"
+    return _CONTROL.sub(mark, value)
 
 
 def mask(value: str) -> str:
-    """Hide the last four digits of anything shaped like a personnummer.
+    """Hide the last four digits of anything shaped like a personnummer (any separator).
 
     >>> mask("Född 850312-1234")
     'Född 850312-****'
@@ -147,7 +171,7 @@ def row_issues(
     messages = shown["message"].to_list() if "message" in rows.columns else [message] * shown.height
     files = shown[FILE].to_list() if FILE in rows.columns else [file] * shown.height
     out = [
-        Issue(f, sheet, r, column, None if v is None else mask(str(v)), m, severity)
+        Issue(f, sheet, r, column, None if v is None else mask(visible(str(v))), m, severity)
         for f, r, v, m in zip(files, shown[ROW].to_list(), values, messages, strict=True)
     ]
     if rows.height > MAX_PER_CHECK:

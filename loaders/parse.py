@@ -70,6 +70,10 @@ def _parse_expr(c: Column, today: date) -> tuple[Callable[[pl.Expr], pl.Expr], p
     match c.kind:
         case Kind.TEXT:
             return cells.date_text, pl.String
+        case Kind.LONG_TEXT:
+            return cells.long_text, pl.String
+        case Kind.PERIOD:
+            return cells.report_period, pl.String
         case Kind.DATE:
             return (lambda t: cells.date_(t, today)), pl.Date
         case Kind.INT | Kind.YEAR:
@@ -220,7 +224,11 @@ def parse_files(files: list[tuple[str, bytes]], *,
     issues: list[Issue] = []
     parts: dict[str, list[tuple[Context, pl.DataFrame]]] = {}
     extra: dict[str, list[str]] = {}
-    for name, data in files:
+    for raw_name, data in files:
+        # The name is echoed in every issue and stored in the history: never in clear.
+        name = privacy.masked_text(raw_name)
+        if name != raw_name:
+            issues.append(Issue(name, "", None, None, None, privacy.FILE_NAME_MESSAGE))
         raws, file_issues = read_file(name, data)
         issues += file_issues
         if not raws and not file_issues:
@@ -235,6 +243,7 @@ def parse_files(files: list[tuple[str, bytes]], *,
                 known_extra = extra.setdefault(r.sheet.table, [])
                 known_extra += [h for h in extras if h not in known_extra]
             issues += privacy.scan(r.file, r.name, r.sheet, r.headers, r.frame, found)
+            issues += validate.control_character_issues(r.file, r.name, r.headers, r.frame)
             issues += sheet_issues
 
     tables = {t: pl.concat([df for _, df in p]) for t, p in parts.items()}
@@ -266,5 +275,6 @@ def parse_files(files: list[tuple[str, bytes]], *,
     extra = {t: headers for t, headers in extra.items() if headers}
     frames = {t: df.select(*stored_columns(next(iter(contexts[t].values())).sheet), NOTES)
               for t, df in tables.items()}
-    return ParseResult(frames=frames, issues=issues, file_names=[n for n, _ in files],
+    return ParseResult(frames=frames, issues=issues,
+                       file_names=[privacy.masked_text(n) for n, _ in files],
                        sha256=upload_sha256(files), extra_columns=extra)

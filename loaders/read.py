@@ -6,9 +6,9 @@ the spreadsheet rows a user sees, also when rows above the header or blank rows 
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
-import math
 import re
 import zipfile
 import zlib
@@ -18,9 +18,10 @@ from pathlib import PurePath
 import fastexcel
 import polars as pl
 
-from loaders import workbook
+from loaders import limits, workbook, xlsx_scan
 from loaders.contract import SHEETS, SHEETS_BY_KEY, Sheet, header_key
 from loaders.issues import ROW, Issue
+from loaders.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, Refused  # noqa: F401 (re-exported)
 from loaders.workbook import column_letter
 
 #: Sheets a template may carry besides the data sheets (instructions, drop-down lists);
@@ -29,11 +30,6 @@ HELPER_SHEETS = frozenset(header_key(n) for n in (
     "Instruktioner", "Läs mig", "Läsmig", "Anvisningar", "Listor", "Värdelistor", "Om mallen"))
 
 log = logging.getLogger(__name__)
-
-#: Largest accepted file, in MB; the same number as `server.maxUploadSize` in
-#: .streamlit/config.toml (Streamlit counts 1 MB as 1024 * 1024 bytes).
-MAX_UPLOAD_MB = 50
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 SHEET_NAMES = ", ".join(s.name for s in SHEETS)
 _CORRUPT = ("Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel, spara den som "
@@ -81,7 +77,8 @@ def _table(file: str, name: str, sheet: Sheet | None, df: pl.DataFrame,
 def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     """Read one uploaded file: an .xlsx workbook (any number of sheets) or a .csv sheet.
 
-    A file no reader can make sense of gives an issue, never an exception.
+    A file no reader can make sense of gives an issue, never an exception; so does a file
+    beyond `loaders.limits`, found before a reader spends time or memory on it.
     """
     suffix = PurePath(name).suffix.lower()
     if not data:
@@ -93,6 +90,8 @@ def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
             return _read_xlsx(name, data)
         if suffix == ".csv":
             return _read_csv(name, data)
+    except Refused as refused:
+        return [], [Issue(name, refused.sheet, None, None, None, refused.message)]
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
         return [], [Issue(name, "", None, None, None, _CORRUPT)]  # a damaged zip container
     except Exception:  # the upload boundary: the user gets a message, the log the traceback
@@ -107,11 +106,7 @@ def read_file(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
 
 def too_large_message(name: str, size: int) -> str:
     """The Swedish error for a file over `MAX_UPLOAD_BYTES`, naming the file and the limit."""
-    # Rounded up, so a file just over the limit never reads as "50,0 MB".
-    shown = f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".replace(".", ",")
-    return (f"Filen {name} är för stor ({shown} MB). Största tillåtna storlek är "
-            f"{MAX_UPLOAD_MB} MB per fil. Dela upp uppgifterna i flera filer, t.ex. en per blad "
-            "eller per år.")
+    return limits.too_large(name, size)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -140,13 +135,23 @@ def _read_csv(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
         sep = max((";", ",", "\t"), key=first.count)
     if not text.strip():
         return [], [Issue(name, sheet.name, None, None, None, "Filen är tom.")]
+    # The header decides the width (longer rows are cut): count it before polars builds
+    # a column per field, and read no more rows than are accepted.
+    header = re.match(r"[\r\n]*([^\r\n]*)", text)[1]
+    width = header.count(sep) + 1  # exact unless a quoted field holds the separator
+    if width > limits.MAX_COLUMNS and '"' in header:
+        width = len(next(csv.reader([header], delimiter=sep), []))
+    if width > limits.MAX_COLUMNS:
+        raise Refused(limits.csv_columns(name, width), sheet.name)
     try:
         df = pl.read_csv(io.BytesIO(text.encode("utf-8")), separator=sep, has_header=False,
-                         infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False)
+                         infer_schema=False, truncate_ragged_lines=True, raise_if_empty=False,
+                         n_rows=limits.MAX_ROWS + 1)
     except pl.exceptions.PolarsError:
         return [], [Issue(name, sheet.name, None, None, None,
                           "Filen kunde inte läsas som CSV. Spara den från Excel som "
                           "”CSV UTF-8 (kommaavgränsad)” och försök igen.")]
+    _check_csv_cells(name, sheet.name, df, skipped)
     raw = _table(name, sheet.name, sheet, df, 0)
     if raw is None:
         return [], [Issue(name, sheet.name, None, None, None, "Filen är tom.")]
@@ -156,12 +161,23 @@ def _read_csv(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     return [raw], []
 
 
+def _check_csv_cells(name: str, sheet: str, df: pl.DataFrame, skipped: int) -> None:
+    """Rows and cell lengths within `loaders.limits`, before any check looks at the cells."""
+    if df.height > limits.MAX_ROWS:
+        raise Refused(limits.csv_rows(name), sheet)
+    if df.width == 0:
+        return
+    long = df.with_row_index("__i").filter(pl.any_horizontal(
+        pl.exclude("__i").str.len_chars() > limits.MAX_CELL_CHARS))
+    if long.height:
+        raise Refused(limits.csv_cell_chars(name, long["__i"][0] + 1 + skipped), sheet)
+
+
 # --- xlsx --------------------------------------------------------------------------------
 
 def _read_xlsx(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        paths = workbook.sheet_paths(zf)
+        scan = xlsx_scan.scan(name, data)  # limits first: fastexcel trusts the file
         reader = fastexcel.read_excel(data)
     except (zipfile.BadZipFile, KeyError, ValueError, fastexcel.FastExcelError):
         return [], [Issue(name, "", None, None, None, _CORRUPT)]
@@ -192,9 +208,10 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[RawSheet], list[Issue]]:
             if raw is not None:
                 sheets.append(raw)  # still scanned for personal data
             continue
-        xml = zf.read(paths[sheet_name]) if sheet_name in paths else b""
-        issues += workbook.merged_cells(raw, xml) + workbook.formulas(raw, xml)
+        found = scan.sheets.get(sheet_name) or xlsx_scan.SheetScan()
+        issues += (workbook.merged_cells(raw, found.merges)
+                   + workbook.formulas(raw, found.formulas))
         if workbook.has_percent_columns(sheet):
-            raw.frame = workbook.percent_as_displayed(raw, data)
+            raw.frame = workbook.percent_as_displayed(raw, found.percents)
         sheets.append(raw)
     return sheets, issues

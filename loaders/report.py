@@ -21,7 +21,11 @@ WARNING_FILL = {"bg_color": "#fff2cc", "border": 1, "border_color": "#bf9000"}
 def report_workbook(files: list[tuple[str, bytes]], issues: list[Issue]) -> bytes:
     """An xlsx: sheet "Problem" with every issue, then each uploaded sheet with marks."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    # Every cell text is written as a string: an uploaded `=…` must not become a formula,
+    # nor `http://…` a link, in the report the samordnare opens.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False,
+                                        "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     formats = {"error": book.add_format(ERROR_FILL), "warning": book.add_format(WARNING_FILL)}
     summary = issues_frame(issues)

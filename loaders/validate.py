@@ -13,7 +13,7 @@ import polars as pl
 
 from loaders import cells
 from loaders.contract import Column, Kind, Sheet
-from loaders.issues import FILE, ROW, Issue, Severity, row_issues
+from loaders.issues import CONTROL_CHARACTERS, FILE, ROW, Issue, Severity, row_issues
 
 MIN_DATE = date(1990, 1, 1)
 #: Tolerance for Negativt + Varken eller + Positivt (rounded survey shares).
@@ -23,7 +23,8 @@ MAX_VALUES_SHOWN = 8
 #: Sheets without a Förbund column: only an administrator may upload them.
 ADMIN_ONLY = ("unit_costs", "benefit_fye")
 #: Sheets whose (Förbund, Insats) must name a known insats; blank Insats allowed where optional.
-REFERENCING = ("episodes", "followups", "targets", "socioeconomic", "volumes", "budget_lines")
+REFERENCING = ("episodes", "followups", "targets", "socioeconomic", "volumes", "budget_lines",
+               "report_texts")
 
 
 def raw(name: str) -> str:
@@ -114,10 +115,14 @@ def _invalid_message(c: Column) -> str:
             return f"{c.header} ska vara ett årtal, t.ex. 2025."
         case Kind.PERCENT:
             return f"{c.header} ska vara en procentsats, t.ex. 25 %, 25 eller 8,1 %."
+        case Kind.PERIOD:
+            return PERIOD_MESSAGE
         case _:
             return f"{c.header} ska vara ett tal, t.ex. 1 923 361 eller 8,1."
 
 
+PERIOD_MESSAGE = ("Okänd period. Skriv ett år (2024), ett halvår (2024 H1), ett kvartal "
+                  "(2024 Q3) eller ett datumintervall (2024-01-01–2024-06-30).")
 KPI_MESSAGE = ("Okänt nyckeltal. Ange nyckeln (t.ex. share_work) eller det svenska namnet från "
                "nyckeltalslistan, eller volume:<Mått> för ett volymmål.")
 NOTE_MESSAGE = "är inget tal. Värdet sparas som saknat och texten sparas som kommentar."
@@ -220,6 +225,31 @@ def row_checks(df: pl.DataFrame, ctx: Context) -> list[Issue]:
         out += ctx.report(df, blank, "cost",
                           "Fyll i Kostnad eller Lönsamhet 1 år (minst en av dem).",
                           value=pl.lit(None, pl.String))
+    return out
+
+
+CONTROL_MESSAGE = (
+    "Cellen innehåller ett osynligt styrtecken (t.ex. ett NUL-tecken), markerat i värdet. "
+    "Ta bort tecknet: skriv om texten eller klistra in den som ren text.")
+
+
+def control_character_issues(file: str, sheet_name: str, headers: list[str],
+                             frame: pl.DataFrame) -> list[Issue]:
+    """Cells holding a `CONTROL_CHARACTERS` character, in any column of a raw sheet.
+
+    `frame` is the sheet as read (text columns `c0`…, `__row`), so every cell is checked,
+    whatever its column; the value shown marks where the character is (`row_issues`).
+    """
+    out: list[Issue] = []
+    for pos, header in enumerate(headers):
+        col = f"c{pos}"
+        values = frame.get_column(col).drop_nulls().unique()
+        hits = values.filter(values.str.contains(CONTROL_CHARACTERS))
+        if hits.is_empty():
+            continue
+        rows = frame.filter(pl.col(col).is_in(hits.implode())).select(ROW, value=pl.col(col))
+        out += row_issues(rows, file=file, sheet=sheet_name, column=header or None,
+                          message=CONTROL_MESSAGE)
     return out
 
 

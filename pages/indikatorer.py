@@ -7,7 +7,7 @@ threshold show no shares.
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, escape, ui
 from dashboard.context import page_context
 from dashboard.filters import PARTICIPANT_FILTERS
 
@@ -37,8 +37,8 @@ else:
     group = middle.selectbox("Respondentgrupp", [ALL_GROUPS, *groups], key="nns_group")
     sex = right.segmented_control("Kön", SEXES, default="Samtliga", key="nns_sex") or SEXES[0]
 
-    previous = ", ".join(result.meta.get("nns_previous") or ())
-    st.caption(f"Mätperiod {period} · "
+    previous = escape.markdown(", ".join(result.meta.get("nns_previous") or ()))
+    st.caption(f"Mätperiod {escape.markdown(period)} · "
                + (f"jämförs med {previous}" if previous else "ingen tidigare mätning")
                + " · nyckeltalen nedan gäller alla frågor och respondentgrupper, kön samtliga")
     if not current:

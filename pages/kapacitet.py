@@ -9,7 +9,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, escape, fmt, ui
 from dashboard.context import page_context
 from dashboard.filters import PARTICIPANT_FILTERS
 from metrics.benefits import default_areas
@@ -29,6 +29,17 @@ st.subheader("Årsplatser och kostnader")
 ui.too_few_notice(result, t)
 for col, key in zip(st.columns(len(CARDS)), CARDS, strict=True):
     ui.kpi_card(result, key, t, container=col)
+own_costs = result.meta.get("forbund_costs_spent_in_period")
+st.caption("Kostnad per årsplats och per deltagare är utfallet under perioden för de valda "
+           "insatserna, delat med årsplatserna och deltagarna i hela insatserna (deltagar"
+           "filtren gäller inte). Förbundets egna kostnader ingår inte"
+           + (" och visas här för sig." if own_costs is not None else "."))
+if own_costs is not None:
+    st.columns([1, 3])[0].metric(
+        "Förbundets egna kostnader", fmt.kronor_short(own_costs), border=True,
+        help="Utfall under perioden på förbundets egna budgetrader (utan insats, t.ex. "
+             f"kansli och styrelse): {fmt.kronor(own_costs)}. De hör inte till någon insats "
+             "och ingår därför inte i kostnad per årsplats eller per deltagare.")
 if result.values.get("fye_capacity") is None:
     st.info("De valda insatserna har inga årsplatser angivna, så kapacitet och "
             "beläggningsgrad kan inte räknas ut.")
@@ -70,11 +81,13 @@ benefits = data.kpis(ctx.frames, ctx.version, ctx.viewer,
                      dataclasses.replace(sel, omrade=(area,)), t)
 year = benefits.meta.get("benefits_year")
 if year is None:
-    st.info(f"Det finns inga uppgifter för {area} till och med {sel.date_to.year}.")
+    st.info(f"Det finns inga uppgifter för {escape.markdown(area)} till och med "
+            f"{sel.date_to.year}.")
     st.stop()
 for col, key in zip(st.columns(len(BENEFIT_CARDS)), BENEFIT_CARDS, strict=True):
     ui.kpi_card(benefits, key, t, container=col)
-st.caption(f"{area}, {year} (senaste år med uppgifter till och med {sel.date_to.year}).")
+st.caption(f"{escape.markdown(area)}, {year} (senaste år med uppgifter till och med "
+           f"{sel.date_to.year}).")
 by_benefit = charts.benefit_table(ctx.frames["benefit_fye"], area, year)
 ui.chart(charts.grouped_bars(
     charts.to_long(by_benefit, "benefit", {"Kvinnor": "Kvinnor", "Män": "Män"}, t),

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import charts, data, escape, ui
 from dashboard.context import page_context
 from metrics.registry import BY_KEY, Unit
 
@@ -38,7 +38,7 @@ for name in names:
     one = dataclasses.replace(sel, insatser=(name,))
     res = data.kpis(ctx.frames, ctx.version, ctx.viewer, one, t)
     with st.container(border=True):
-        st.markdown(f"#### {name}")
+        st.markdown(f"#### {escape.markdown(name)}")
         cols = st.columns(len(PER_INSATS) + 1)
         for col, key in zip(cols, PER_INSATS, strict=False):
             ui.kpi_card(res, key, t, container=col)
@@ -50,14 +50,18 @@ for name in names:
             ui.add_target(fig, res.values.get("share_work_target"), "share_work")
             ui.style(fig, "Andel till arbete per år", Unit.SHARE)
             fig.update_layout(height=200, margin={"t": 40, "b": 0}, showlegend=False)
+            shown = ui.display_table(history, {"period": "År", "share_work": "Andel"}, t)
             with cols[-1]:
-                ui.chart(fig, f"spark_{name}")
+                ui.chart(fig, f"spark_{name}", summary=charts.values_summary(
+                    "andel till arbete per år", shown.iter_rows(),
+                    ui.target_text(res, "share_work")))
         else:
             cols[-1].caption("Ingen trend för andel till arbete: insatsen har inga avslutade "
                              "deltagare att visa (strukturinriktade insatser följs under "
                              "Volymer).")
     summary.append({"insats": name, **{k: res.values.get(k) for k in PER_INSATS},
                     **{f"{k}_status": res.disclosure.get(k, "shown") for k in PER_INSATS},
+                    **{f"{k}_upper_bound": res.upper_bounds.get(k) for k in PER_INSATS},
                     "status": "; ".join(f"{BY_KEY[k].label}: {ui.STATUS[str(s)][1]}"
                                         for k, s in res.target_status.items()
                                         if k in PER_INSATS)})

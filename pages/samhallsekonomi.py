@@ -6,7 +6,7 @@ apply. The estimate is clearly labelled and every assumption behind it can be ed
 
 import streamlit as st
 
-from dashboard import charts, data, fmt, socio_ui, ui
+from dashboard import charts, data, escape, fmt, socio_ui, ui
 from dashboard.context import page_context
 from dashboard.filters import PARTICIPANT_FILTERS
 
@@ -24,7 +24,7 @@ if result.meta.get("socioeconomic_source") != "evaluation":
             "inbyggda uppskattningen nedan.")
 else:
     actors = charts.actor_frame(result)
-    periods = ", ".join(result.meta.get("socioeconomic_periods") or ())
+    periods = escape.markdown(", ".join(result.meta.get("socioeconomic_periods") or ()))
     evaluated = result.base_n.get("payback_months")
     st.caption(f"Källa: uppladdad utvärdering för perioden {periods}"
                + (f", {fmt.number(evaluated)} utvärderade deltagare." if evaluated else "."))

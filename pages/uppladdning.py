@@ -5,20 +5,20 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, escape
 from dashboard.context import page_context
 from dashboard.filters import PARTICIPANT_FILTERS
-from dashboard.upload import check_upload, commit, kpi_moves
+from dashboard.upload import UPLOAD_HINT, UPLOAD_HINT_STYLE, check_upload, commit, kpi_moves
 from loaders.contract import SHEETS_BY_TABLE
 from loaders.importer import ImportBusy
 from loaders.issues import issues_frame, issues_grouped, summary
 from loaders.preview import changed_values
-from loaders.report import report_workbook
 from loaders.template import build_template, sheet_guide_markdown
 
 ctx = page_context("uppladdning", ignores=("insats", *PARTICIPANT_FILTERS))
 engine = data.engine(ctx.database_url)
-scope_text = "alla förbund" if ctx.viewer.role == "admin" else ", ".join(ctx.viewer.forbund)
+scope_text = ("alla förbund" if ctx.viewer.role == "admin"
+              else escape.markdown(", ".join(ctx.viewer.forbund)))
 st.markdown(f"Ladda upp kvartalets uppgifter för **{scope_text}**. Uppladdningen sparas "
             "bara om hela filen är korrekt – annars ändras ingenting.")
 
@@ -27,9 +27,11 @@ with st.expander("Mall och instruktioner"):
                        icon=":material/download:", key="template_download")
     st.markdown(sheet_guide_markdown())
 
+st.html(UPLOAD_HINT_STYLE)
 uploaded = st.file_uploader("Välj en arbetsbok (xlsx) eller en eller flera CSV-filer",
                             type=["xlsx", "csv"], accept_multiple_files=True,
                             key="upload_files")
+st.caption(UPLOAD_HINT)
 files = [(f.name, f.getvalue()) for f in uploaded or []]
 if not files:
     st.stop()
@@ -50,9 +52,10 @@ if issues:
     st.dataframe(issues_grouped(issues), hide_index=True, width="stretch")
     st.markdown("**Alla problem**")
     st.dataframe(issues_frame(issues), hide_index=True, width="stretch")
-    st.download_button("Ladda ner rapporten med markerade celler (xlsx)",
-                       report_workbook(files, issues), "finsam-kontroll.xlsx",
-                       icon=":material/download:", key="report_download")
+    if check.report_xlsx:
+        st.download_button("Ladda ner rapporten med markerade celler (xlsx)",
+                           check.report_xlsx, "finsam-kontroll.xlsx",
+                           icon=":material/download:", key="report_download")
 else:
     st.success("Inga problem hittades.")
 if check.report is None:

@@ -106,6 +106,44 @@ def test_user_scope_is_checked(db, capsys, monkeypatch):
     assert "Rollen styrgrupp kräver minst en insats" in capsys.readouterr().err
 
 
+def test_user_passwd_changes_the_hash_and_revokes_cookies(db, capsys, monkeypatch):
+    import io
+
+    import bcrypt
+
+    from dashboard.users import token_versions
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("hemligt-lösen\n"))
+    assert main(["user", "add", "eva", "--role", "admin", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett-nytt-lösen\n"))
+
+    assert main(["user", "passwd", "eva", "--password-stdin"]) == 0
+
+    assert "alla tidigare inloggningar har upphört" in capsys.readouterr().out
+    stored = load_users(db / "auth.yaml")["eva"].password_hash.encode()
+    assert bcrypt.checkpw("ett-nytt-lösen".encode(), stored)
+    assert token_versions(db / "auth.yaml") == {"eva": 1}
+
+
+@pytest.mark.parametrize(("name", "password", "message"), [
+    ("okänd", "ett-nytt-lösen", "Användaren 'okänd' finns inte."),
+    ("eva", "kort", "Lösenordet måste ha minst 8 tecken."),
+])
+def test_user_passwd_refuses_unknown_users_and_short_passwords(db, capsys, monkeypatch, name,
+                                                               password, message):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("hemligt-lösen\n"))
+    assert main(["user", "add", "eva", "--role", "admin", "--password-stdin"]) == 0
+    before = (db / "auth.yaml").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{password}\n"))
+
+    assert main(["user", "passwd", name, "--password-stdin"]) == 2
+
+    assert message in capsys.readouterr().err
+    assert (db / "auth.yaml").read_bytes() == before
+
+
 def test_template_command_writes_a_workbook(db, capsys):
     out = db / "mall.xlsx"
     assert main(["template", str(out)]) == 0

@@ -49,6 +49,16 @@ def app_env(monkeypatch, tmp_path, demo_url):
     return tmp_path / "auth.yaml"
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """Login failures of one test never lock out the next (the store is process-wide)."""
+    from dashboard import auth
+
+    auth.THROTTLE.clear()
+    yield auth.THROTTLE
+    auth.THROTTLE.clear()
+
+
 @pytest.fixture
 def fresh_caches():
     """Clear Streamlit's caches before and after the test."""
@@ -78,7 +88,6 @@ def logged_in():
         # which removes the login form; AppTest has no frontend, so rerun by hand.
         at.run()
         assert not at.exception, at.exception
-        assert at.session_state["authentication_status"] is True
         assert any(b.label == "Logga ut" for b in at.sidebar.button)
         return at
 
@@ -101,3 +110,31 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return seen
+
+
+@pytest.fixture
+def browser_cookies(monkeypatch) -> dict[str, str]:
+    """The cookies the browser sent when the session started (`st.context.cookies`).
+
+    AppTest has no browser, so tests put cookies in this dict; every new AppTest run after
+    that sees them, as a reloaded browser tab would.
+    """
+    jar: dict[str, str] = {}
+    monkeypatch.setattr(type(st.context), "cookies", property(lambda self: jar))
+    return jar
+
+
+@pytest.fixture
+def cookies_set(monkeypatch) -> list[dict]:
+    """Every cookie the app asked the browser to store: name, value and the options."""
+    import extra_streamlit_components as stx
+
+    written: list[dict] = []
+    original = stx.CookieManager.set
+
+    def record(self, cookie, val, *args, **kwargs):
+        written.append({"name": cookie, "value": val, **kwargs})
+        return original(self, cookie, val, *args, **kwargs)
+
+    monkeypatch.setattr(stx.CookieManager, "set", record)
+    return written

@@ -58,3 +58,12 @@ def test_share_axes_are_written_the_swedish_way():
     assert fig.layout.yaxis.ticktext == ("0 %", "20 %", "40 %", "60 %", "80 %")
     assert fig.layout.yaxis.tickvals == (0, 0.2, 0.4, 0.6, 0.8)
     assert fig.layout.separators == ", "
+
+
+def test_halves_round_up_as_kpi_md_prints_them():
+    # 8 460 / 40 000 (seed 002's Lokaler): the float lies just below 0.2115.
+    assert fmt.percent(8460 / 40000) == "21,2 %"
+    assert fmt.number(2.5) == "3"
+    assert fmt.number(-2.5) == "−3"
+    assert fmt.number(1.25, 1) == "1,3"
+    assert fmt.percent(0.11845) == "11,8 %"  # below the half: down

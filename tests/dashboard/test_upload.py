@@ -14,8 +14,10 @@ from apptest_tools import metric, notices, open_page, widget
 
 from dashboard.context import pages_for
 from loaders.frames import load_frames
+from loaders.limits import MAX_UPLOAD_BYTES
 from loaders.schema import make_engine
 from metrics import Selection, public_kpis, year_period
+from tests.data.bad.make_corpus import hostile
 from tests.loaders.factories import snapshot
 from tests.upload_files import NEW_EPISODES, NORRDAL, SJOSTAD, deltagare_csv, insats_of
 
@@ -111,6 +113,42 @@ def test_invalid_upload_lists_every_problem_and_changes_nothing(logged_in, own_d
     assert "3 fel och 0 varningar." in notices(at)
     assert "Rätta filen och ladda upp den igen. Ingenting har sparats." in notices(at)
     assert "upload_commit" not in [b.key for b in at.main.button]
+    assert "finsam-kontroll.xlsx" in downloads
+    assert snapshot(own_db) == before
+
+
+def test_file_over_50_mb_gets_the_swedish_message_in_the_page(logged_in, own_db):
+    # Regression: the widget refused it itself, in English ("File must be 50.0MB or
+    # smaller"); its own limit (server.maxUploadSize) is now higher, so the check speaks.
+    at = logged_in("samordnare")
+    before = snapshot(own_db)
+
+    upload(at, [("Deltagare.csv", b"x" * (MAX_UPLOAD_BYTES + 1))])
+
+    assert not at.exception
+    _, problems = (d.value for d in at.main.dataframe)
+    assert list(problems["Problem"]) == [
+        "Filen Deltagare.csv är för stor (50,1 MB). Största tillåtna storlek är 50 MB per fil. "
+        "Dela upp uppgifterna i flera filer, t.ex. en per blad eller per år."]
+    assert "Högst 50 MB per fil. Filerna kontrolleras innan något sparas." in [
+        c.value for c in at.main.caption]
+    assert "upload_commit" not in [b.key for b in at.main.button]
+    assert snapshot(own_db) == before
+
+
+def test_hostile_workbook_is_refused_in_the_page_with_its_message(logged_in, own_db,
+                                                                  downloads):
+    at = logged_in("samordnare")
+    before = snapshot(own_db)
+
+    upload(at, [("kvartal.xlsx", hostile()["hostile/formula_tags.xlsx"].build())])
+
+    assert not at.exception
+    _, problems = (d.value for d in at.main.dataframe)
+    assert list(problems["Problem"]) == [
+        "Cellen A2 i bladet Deltagare har en ovanlig intern uppbyggnad (fler än 1 000 "
+        "XML-element) som Excel aldrig skriver. Öppna filen i Excel, spara den som "
+        "Excel-arbetsbok (.xlsx) och försök igen."]
     assert "finsam-kontroll.xlsx" in downloads
     assert snapshot(own_db) == before
 

@@ -2,9 +2,9 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from loaders.db import DATA_TABLES
+from loaders.db import DATA_TABLES, uploads
 from loaders.frames import load_frames
 from loaders.history import (
     UndoRefused,
@@ -206,3 +206,25 @@ def test_uploads_listed_for_a_forbund_are_those_that_touched_it(engine):
 
     assert listed == [both]
     assert [u["id"] for u in list_uploads(engine)] == [only_other, both]
+
+
+def test_file_names_are_stored_with_personnummer_and_email_masked(engine):
+    parsed = upload(insatser=rows("insatser", {}))
+    parsed.file_names = ["Deltagare 19121212 1212.xlsx", "från anna.svensson@kommun.se.xlsx",
+                         "Deltagare.csv"]
+
+    import_upload(engine, parsed, user="anna", now=NOW)
+
+    with engine.connect() as conn:
+        stored = conn.execute(select(uploads.c.file_names)).scalar_one()
+    assert stored == ["Deltagare 19121212 ****.xlsx", "från a***@kommun.se.xlsx",
+                      "Deltagare.csv"]
+    assert list_uploads(engine)[0]["file_names"] == stored
+
+
+def test_file_names_stored_before_masking_are_listed_masked(engine):
+    first_upload(engine)
+    with engine.begin() as conn:
+        conn.execute(update(uploads).values(file_names=["811218-9876.csv"]))
+
+    assert list_uploads(engine)[0]["file_names"] == ["811218-****.csv"]

@@ -53,6 +53,9 @@ def found(result):
     ("19811218-9876", "19811218-****"),
     ("198112189876", "19811218****"),
     ("811218+9876", "811218+****"),  # 100 years or older
+    ("19121212 1212", "19121212 ****"),  # a space between date and number
+    ("811218 9876", "811218 ****"),
+    ("811218\u00a09876", "811218\u00a0****"),  # a non-breaking space (Excel, Word)
     (SAMORDNING, "811278-****"),
     ("Född 811218-9876 i Västerås", "811218-****"),
     ("811218-9875", None),  # wrong check digit: not a personnummer
@@ -85,10 +88,68 @@ def test_personnummer_as_participant_id_is_refused_with_advice():
     assert result.has_errors
 
 
-def test_personnummer_with_wrong_check_digit_is_accepted():
-    result = parse(deltagare(**{"Deltagar-ID": "811218-9875"}))
+def test_personnummer_written_with_a_space_as_participant_id_is_refused_with_advice():
+    result = parse(deltagare(**{"Deltagar-ID": "19121212 1212"}))
+    assert found(result) == [("Deltagare", 2, "Deltagar-ID", "19121212 ****", (
+        "Cellen ser ut att innehålla ett personnummer eller samordningsnummer. Personnummer får "
+        "inte laddas upp. Ersätt personnumret med ett löpnummer eller id från ärendesystemet, "
+        "t.ex. D-000123; spara kopplingsnyckeln hos er, aldrig här."))]
+
+
+def test_personnummer_with_a_space_never_appears_in_any_message():
+    # The age check echoes the cell too: its value must be masked like the privacy issue's.
+    result = parse(deltagare(**{"Deltagar-ID": "19121212 1212", "Ålder vid start": "121212 1212"}))
+    report = format_issues(result.issues) + str(issues_frame(result.issues).to_dicts())
+    assert "1212 1212" not in report and "12 1212" not in report
+    assert {i.value for i in result.issues} == {"19121212 ****", "121212 ****"}
+
+
+@pytest.mark.parametrize(("participant_id", "masked"), [
+    ("811218-9875", "811218-****"),  # wrong check digit: still a personnummer (DATA_CONTRACT)
+    ("19811218 9875", "19811218 ****"),
+    ("8112789875", "811278****"),  # samordningsnummer: day 18 + 60
+    ("000229-1234", "000229-****"),  # 29 February exists in 2000
+])
+def test_personnummer_shaped_participant_id_is_refused_whatever_the_check_digit(
+        participant_id, masked):
+    result = parse(deltagare(**{"Deltagar-ID": participant_id}))
+    assert [(i.column, i.value, i.message) for i in result.issues] == [
+        ("Deltagar-ID", masked, privacy.PNR_MESSAGE)]
+
+
+@pytest.mark.parametrize("participant_id", [
+    "811318-9875",  # month 13
+    "810230-9875",  # 30 February
+    "19810229-9875",  # 1981 is no leap year
+    "D-000123",  # the pseudonymous id the advice suggests
+    "KS2024-00117",  # ten digits, but 202400 is no date
+])
+def test_participant_id_that_is_no_real_date_is_accepted(participant_id):
+    result = parse(deltagare(**{"Deltagar-ID": participant_id}))
     assert result.issues == []
-    assert result.frames["episodes"]["participant_id"].to_list() == ["811218-9875"]
+    assert result.frames["episodes"]["participant_id"].to_list() == [participant_id]
+
+
+def test_personnummer_with_wrong_check_digit_is_accepted_outside_participant_id():
+    # An ordinary number in other cells needs a valid check digit to be taken for one.
+    result = parse(deltagare(**{"Grupp": "Grupp 811218-9875"}))
+    assert result.issues == []
+    assert result.frames["episodes"]["grupp"].to_list() == ["Grupp 811218-9875"]
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("Deltagare 811218-9876.csv", "Deltagare 811218-****.csv"),
+    ("anna.svensson@kommun.se Deltagare.csv", "a***@kommun.se Deltagare.csv"),
+])
+def test_personal_data_in_a_file_name_refuses_the_upload_and_is_never_echoed(name, shown):
+    _, data = deltagare()
+    result = parse((name, data))
+    assert result.has_errors
+    assert (shown, "", privacy.FILE_NAME_MESSAGE) in [
+        (i.file, i.sheet, i.message) for i in result.issues]
+    report = format_issues(result.issues) + str(issues_frame(result.issues).to_dicts())
+    assert "9876" not in report and "anna.svensson" not in report
+    assert result.file_names == [shown]
 
 
 def test_full_personnummer_never_appears_in_any_message():
@@ -148,10 +209,24 @@ NAME_TEXT = ("Cellen ser ut att innehålla ett namn. Namn på deltagare får int
     ("Per-Erik Lind", "P***-E*** L***"),
     ("Åsa Öberg Nilsson", "Å*** Ö*** N***"),
     ("Anna", "A***"),  # a common first name alone
+    ("ANNA SVENSSON", "A*** S***"),  # in capitals
+    ("Svensson, Anna", "S***, A***"),  # surname first, as in a case system's list
+    ("Svensson,Anna", "S***,A***"),
+    ("Svensson Anna", "S*** A***"),
+    ("SVENSSON, ANNA", "S***, A***"),
+    ("anna svensson", "a*** s***"),  # lower case: a first name among words of letters
+    ("svensson, anna", "s***, a***"),
+    ("anna", "a***"),
+    ("ANNA", "A***"),
     ("D-000123", None),
     ("AB12", None),
+    ("AB-12", None),
+    ("KS2024-001", None),
+    ("Ö-17", None),
+    ("D-1", None),
     ("Kalle123", None),
-    ("anna svensson", None),  # not capitalised: not taken for a name
+    ("Kalle", None),  # one word, no common first name
+    ("ej angivet", None),  # lower case words without a first name
 ])
 def test_participant_id_that_looks_like_a_name(participant_id, masked):
     result = parse(deltagare(**{"Deltagar-ID": participant_id}))
@@ -166,6 +241,10 @@ def test_participant_id_that_looks_like_a_name(participant_id, masked):
     ("MAC", False),
     ("Anna-gruppen", False),
     ("Grupp Anna Svensson", False),  # first word is no first name: not caught (by design)
+    ("ANNA SVENSSON", True),
+    ("Svensson, Anna", True),
+    ("Svensson, Anna och Per", True),
+    ("Svensson, grupp 2", False),
 ])
 def test_first_name_in_free_text_of_participant_rows(grupp, flagged):
     result = parse(deltagare(Grupp=grupp))
@@ -174,7 +253,7 @@ def test_first_name_in_free_text_of_participant_rows(grupp, flagged):
 
 
 def privacy_mask(text):
-    return pl.select(pl.lit(text).str.replace_all(r"(\p{Lu})\p{Ll}+", "${1}***")).item()
+    return pl.select(pl.lit(text).str.replace_all(r"(\p{Lu})\p{L}+", "${1}***")).item()
 
 
 def test_names_outside_participant_rows_are_allowed():
@@ -187,3 +266,16 @@ def test_name_in_extra_column_of_followups():
     result = parse(("Uppföljning.csv", csv_bytes(table("Uppföljning", row))))
     assert ("Handläggare", "L*** B***", NAME_TEXT) in [
         (i.column, i.value, i.message) for i in result.issues]
+
+
+@pytest.mark.parametrize(("name", "masked"), [
+    ("Deltagare 811218-9876.csv", "Deltagare 811218-****.csv"),
+    ("19121212 1212 kvartal.xlsx", "19121212 **** kvartal.xlsx"),
+    ("från anna.svensson@kommun.se.xlsx", "från a***@kommun.se.xlsx"),
+    ("811218-9876 och 121212-1212.csv", "811218-**** och 121212-****.csv"),
+    ("Deltagare.csv", "Deltagare.csv"),
+    ("kvartal 2024-06-30.xlsx", "kvartal 2024-06-30.xlsx"),
+    ("811218-9875.csv", "811218-9875.csv"),  # wrong check digit: as in ordinary cells
+])
+def test_masked_text_masks_personnummer_and_email_like_the_cell_checks(name, masked):
+    assert privacy.masked_text(name) == masked

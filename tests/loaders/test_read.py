@@ -6,6 +6,7 @@ import pytest
 import xlsxwriter
 from files import csv_bytes, example, insatser, table, xlsx_bytes
 
+from loaders import limits
 from loaders.parse import parse_files
 from loaders.read import SHEET_NAMES, read_file
 
@@ -250,3 +251,16 @@ def test_read_file_returns_text_cells_and_rows():
     assert raw.frame.to_dicts() == [{"__row": 2, "c0": "A", "c1": "1923361"},
                                     {"__row": 4, "c0": "B", "c1": "12.5"}]
     assert raw.frame.schema["c1"] == pl.String
+
+
+def test_csv_at_the_limits_is_read_and_one_beyond_is_not(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_COLUMNS", 3)
+    monkeypatch.setattr(limits, "MAX_ROWS", 4)
+    at_limit = "Förbund;Insats;Grupp\n".encode() + b"a;b;c\n" * 3
+    assert read_file("Deltagare.csv", at_limit)[1] == []
+    [wide] = read_file("Deltagare.csv", b"a;b;c;d\n1;2;3;4\n")[1]
+    assert wide.message.startswith("Filen Deltagare.csv har 4 kolumner; högst 3 kolumner")
+    [tall] = read_file("Deltagare.csv", at_limit + b"a;b;c\n")[1]
+    assert tall.message.startswith("Filen Deltagare.csv har fler än 4 rader")
+    # separators inside quotes do not make columns
+    assert read_file("Deltagare.csv", b'"a;b";c;"d;e"\n1;2;3\n')[1] == []

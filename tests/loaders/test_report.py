@@ -66,3 +66,25 @@ def test_unreadable_file_gives_a_report_with_only_the_problem_sheet(file):
     issues, book = workbook(file)
     assert book.sheetnames == ["Problem"]
     assert len(list(book["Problem"].values)) == 1 + len(issues)
+
+
+def test_formula_and_link_cells_stay_plain_strings_in_the_report():
+    # A value echoed back from the upload must not become a live formula or link in Excel.
+    from datetime import date
+
+    from files import csv_bytes, example, table
+
+    formula, link = '=HYPERLINK("http://evil.example","Klicka")', "http://evil.example"
+    files = [("Deltagare.csv", csv_bytes(table(
+        "Deltagare", example("Deltagare", Kön=formula),
+        example("Deltagare", Kön=link, **{"Deltagar-ID": "D-000124"}))))]
+    parsed = parse_files(files, existing_insatser={("Demoförbundet Norr", "Steget Vidare")},
+                         today=date(2025, 6, 15))
+    book = openpyxl.load_workbook(io.BytesIO(report_workbook(files, parsed.issues)))
+
+    problems = [row for row in book["Problem"].iter_rows(min_row=2) if row[3].value == "Kön"]
+    marked = book["Deltagare"]
+    kon = [c.value for c in marked[1]].index("Kön")
+    cells = [row[4] for row in problems] + [marked.cell(row=r, column=kon + 1) for r in (2, 3)]
+    assert [(c.value, c.data_type, c.hyperlink) for c in cells] == [
+        (formula, "s", None), (link, "s", None)] * 2
