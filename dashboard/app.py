@@ -2,36 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import a11y, auth, escape
 from dashboard.config import settings
-from dashboard.context import PAGES, PageContext, pages_for, set_context
-from dashboard.data import filter_options, frames_for, frames_of_forbund
+from dashboard.context import PAGES, STATEMENT, PageContext, pages_for, set_context
+from dashboard.data import filter_options, frames_for, frames_of_forbund, non_demo_forbund_count
 from dashboard.filters import sidebar_filters
 
 st.set_page_config(page_title="Finsam-dashboard", page_icon=":material/monitoring:",
                    layout="wide")
+a11y.page_setup()
 conf = settings()
+demo = auth.demo_mode(conf, lambda: non_demo_forbund_count(conf.database_url))
+conf = replace(conf, demo=demo.active)
 if conf.demo:
     st.sidebar.warning("**Demo** – fiktiva förbund och deltagare.", icon="🧪")
 
+secrets = auth.secrets()
 try:
-    viewer = auth.viewer(conf, auth.secrets())
+    viewer = auth.viewer(conf, secrets)
 except auth.ConfigurationError as err:
+    if demo.refusal:
+        st.warning(demo.refusal)
     st.error(str(err))
     st.stop()
 
+# Open to everyone, logged in or not (lag 2018:1937); linked from the login page and sidebar.
+statement = st.Page(STATEMENT[1], title=STATEMENT[0], icon=STATEMENT[2], url_path="tillganglighet",
+                    visibility="hidden")
 if viewer is None:
-    if conf.demo:
-        auth.demo_credentials_notice()
+    # Every page's address shows the login form, so the page a shared link names is still
+    # the current page when the form logs in (and its query parameters stay in the URL).
+    login = partial(auth.login_page, conf, secrets, demo.refusal, statement)
+    st.navigation([st.Page(login, title="Logga in", url_path=key, default=(i == 0))
+                   for i, key in enumerate(PAGES)] + [statement], position="hidden").run()
     st.stop()
 
 version, frames = frames_for(conf.database_url, viewer)
-st.sidebar.markdown(f"**{viewer.name}**  \n{viewer.role_label}")
-auth.logout_button()
+st.sidebar.markdown(f"**{escape.markdown(viewer.name)}**  \n{viewer.role_label}")
+auth.logout_button(conf)
 filters = sidebar_filters(filter_options(frames, version, viewer, date.today()))
 if filters is None:
     st.stop()
@@ -43,5 +57,6 @@ navigation = st.navigation([
     st.Page(PAGES[key][1], title=PAGES[key][0], icon=PAGES[key][2], url_path=key,
             default=(i == 0))
     for i, key in enumerate(pages_for(viewer.role))
-])
+] + [statement])
+st.sidebar.page_link(statement, label="Tillgänglighetsredogörelse", icon=STATEMENT[2])
 navigation.run()

@@ -1,25 +1,70 @@
-"""Login, wrapped so streamlit-authenticator can be swapped for Streamlit's OIDC `st.login`.
+"""Login: our own form, a revocable signed cookie, throttling and the demo-mode guard.
 
-Everything else asks `viewer()` who is logged in and what they may see; nothing outside
-this module touches streamlit-authenticator or its session-state keys.
+Everything else asks `viewer()` who is logged in and what they may see; nothing outside this
+module reads the login's session state or the cookie, so it can be swapped for Streamlit's
+OIDC `st.login` where a förbund has an identity provider.
+
+- Passwords: one bcrypt check per attempt, against a dummy hash for unknown names, so the
+  answer takes as long whether or not the user exists (`check_password`).
+- Throttling: `dashboard.throttle`, one store per process shared by every session.
+- Cookie: `dashboard.tokens` (HMAC over user, token version, expiry and the password hash),
+  written by the browser-side cookie component with SameSite=Strict, Secure on https. It
+  cannot be HttpOnly: Streamlit scripts cannot set response headers (docs/SECURITY.md).
+- Revocation: every run checks the session's token version against the auth file's
+  `-tokens.json`; logout, `finsam user passwd` and `finsam user remove` bump it.
+- Demo mode only when requested *and* nothing real is present (`demo_mode`); its cookie key
+  is random per process, never a constant.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import logging
+import secrets as secrets_module
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import bcrypt
+import extra_streamlit_components as stx
 import streamlit as st
-import streamlit_authenticator as stauth
 
+from dashboard import tokens
 from dashboard.config import MIN_COOKIE_KEY_BYTES, Settings
-from dashboard.users import ROLE_LABELS, User, hash_password, load_users
+from dashboard.throttle import Attempt, Throttle, normalise, wait_message
+from dashboard.users import (
+    ROLE_LABELS,
+    User,
+    bump_token_version,
+    hash_password,
+    load_users,
+    token_versions,
+)
+
+log = logging.getLogger(__name__)
 
 COOKIE_NAME = "finsam_login"
-COOKIE_EXPIRY_DAYS = 1.0  # short: a copied cookie cannot be revoked before it expires
-DEMO_COOKIE_KEY = "finsam-demo-cookie-key-not-secret-0123456789"
-_AUTHENTICATOR = "_finsam_authenticator"
-LOGIN_FIELDS = {"Form name": "Logga in", "Username": "Användarnamn", "Password": "Lösenord",
-                "Login": "Logga in"}
+COOKIE_SECONDS = 24 * 60 * 60.0  # revocable now, but a stolen cookie still should not live long
+#: Keys that have been public (the old demo constant) or that the docs show as an example:
+#: a cookie signed with one of them could be forged by anyone, so the app refuses them.
+KNOWN_COOKIE_KEYS = frozenset({
+    "finsam-demo-cookie-key-not-secret-0123456789",
+    "byt-mot-en-lång-slumpmässig-nyckel-på-minst-32-byte",
+})
+MIN_DISTINCT_KEY_CHARS = 10  # "kkkk…" is 32 bytes but guessable
+WRONG_CREDENTIALS = "Fel användarnamn eller lösenord."
+THROTTLE = Throttle()  # process-wide: every session's attempts count together
+_DEMO_KEY = secrets_module.token_urlsafe(32)  # demo cookies die with the process
+
+_SESSION = "_finsam_login"
+_ERROR = "_finsam_login_error"
+_LOGGED_OUT = "_finsam_logged_out"
+_USER_FIELD = "_finsam_login_user"
+_PASSWORD_FIELD = "_finsam_login_password"
+_COOKIE_MANAGER = "_finsam_cookie_manager"
 
 
 class ConfigurationError(RuntimeError):
@@ -58,16 +103,28 @@ class Viewer:
 
 
 def cookie_key(settings: Settings, secrets: dict) -> str:
-    """The cookie secret; outside demo mode a missing or short key stops the app."""
-    key = settings.cookie_key or secrets.get("FINSAM_COOKIE_KEY")
-    if key and len(key.encode()) >= MIN_COOKIE_KEY_BYTES:
-        return key
+    """The cookie secret: random per process in demo mode, else configured and strong.
+
+    Outside demo mode: `FINSAM_COOKIE_KEY` from the environment, else `cookie_key` (or
+    `FINSAM_COOKIE_KEY`) in `.streamlit/secrets.toml`. A missing, short, known or trivial key
+    stops the app with a Swedish message.
+    """
     if settings.demo:
-        return key or DEMO_COOKIE_KEY
-    raise ConfigurationError(
-        "Appen startar inte utan en hemlig nyckel för inloggningskakan: sätt "
-        f"FINSAM_COOKIE_KEY (minst {MIN_COOKIE_KEY_BYTES} byte) i miljön eller i "
-        ".streamlit/secrets.toml.")
+        return _DEMO_KEY
+    key = settings.cookie_key or secrets.get("cookie_key") or secrets.get("FINSAM_COOKIE_KEY")
+    key = str(key) if key else ""
+    if len(key.encode()) < MIN_COOKIE_KEY_BYTES:
+        raise ConfigurationError(
+            "Appen startar inte utan en hemlig nyckel för inloggningskakan: sätt "
+            f"FINSAM_COOKIE_KEY (minst {MIN_COOKIE_KEY_BYTES} byte) i miljön eller cookie_key "
+            "i .streamlit/secrets.toml.")
+    if key in KNOWN_COOKIE_KEYS or len(set(key)) < MIN_DISTINCT_KEY_CHARS:
+        raise ConfigurationError(
+            "Appen startar inte: nyckeln för inloggningskakan är känd eller för enkel, så vem "
+            "som helst skulle kunna förfalska en inloggning. Skapa en ny slumpmässig nyckel, "
+            "till exempel med python3 -c 'import secrets; print(secrets.token_urlsafe(32))', "
+            "och sätt den som FINSAM_COOKIE_KEY eller cookie_key i .streamlit/secrets.toml.")
+    return key
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,45 +138,240 @@ def _demo_users() -> dict[str, User]:
 
 
 def all_users(settings: Settings) -> dict[str, User]:
-    """Users from the auth file, plus the demo users in demo mode."""
-    users = load_users(settings.auth_file)
-    return {**_demo_users(), **users} if settings.demo else users
+    """Who may log in: the demo users in (granted) demo mode, else the auth file's users."""
+    return _demo_users() if settings.demo else load_users(settings.auth_file)
 
 
-def _credentials(users: dict[str, User]) -> dict:
-    return {"usernames": {u.username: {"name": u.name, "password": u.password_hash,
-                                       "roles": [u.role]} for u in users.values()}}
+@dataclass(frozen=True)
+class DemoMode:
+    """Whether demo mode runs; `refusal` explains (in Swedish) why it was requested but not."""
+
+    active: bool
+    refusal: str | None = None
 
 
-def _authenticator(settings: Settings, users: dict[str, User], key: str):
-    # One instance per session: several raise DuplicateWidgetID (STACK_NOTES).
-    if _AUTHENTICATOR not in st.session_state:
-        st.session_state[_AUTHENTICATOR] = stauth.Authenticate(
-            _credentials(users), COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False,
-            login_sleep_time=0 if settings.demo else 0.3)
-    return st.session_state[_AUTHENTICATOR]
+def demo_mode(settings: Settings, non_demo_forbund: Callable[[], int]) -> DemoMode:
+    """Demo mode only when requested and nothing real is present.
+
+    A user in the auth file or a förbund in the database that `finsam demo` does not create
+    (`non_demo_forbund()` counts them) turns it off: the app then runs as a normal
+    installation, demo users cannot log in and a cookie key must be configured.
+    """
+    if not settings.demo:
+        return DemoMode(active=False)
+    reasons = []
+    if n_users := len(load_users(settings.auth_file)):
+        reasons.append(f"användarfilen har {n_users} användare")
+    try:
+        n_forbund = non_demo_forbund()
+    except Exception:  # noqa: BLE001 - fail closed: an unreadable database is not a demo
+        log.exception("Demoläget: databasen kunde inte läsas")
+        reasons.append("databasen kunde inte läsas")
+    else:
+        if n_forbund:
+            reasons.append(f"databasen har {n_forbund} förbund som inte är demoförbund")
+    if not reasons:
+        return DemoMode(active=True)
+    why = " och ".join(reasons)
+    _warn_once(f"FINSAM_DEMO=1 ignoreras: {why}. Appen körs som en vanlig installation.")
+    return DemoMode(active=False, refusal=(
+        f"**Demoläget är avstängt** trots FINSAM_DEMO=1, eftersom {why}. Demoanvändarna kan "
+        "inte logga in; appen körs som en vanlig installation. Vill du visa demon: starta den "
+        "med en egen databas och användarfil (DATABASE_URL, FINSAM_AUTH_FILE)."))
+
+
+@functools.cache
+def _warn_once(message: str) -> None:
+    log.warning(message)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Same cost as every stored hash, so an unknown name costs one full bcrypt check too.
+    return hash_password(secrets_module.token_urlsafe(16))
+
+
+def find_user(users: dict[str, User], username: str) -> User | None:
+    """The user with this name, ignoring case and surrounding spaces."""
+    by_name = {normalise(u.username): u for u in users.values()}
+    return by_name.get(normalise(username))
+
+
+def check_password(users: dict[str, User], username: str, password: str) -> User | None:
+    """The user if the password is right; exactly one bcrypt check either way.
+
+    Unknown names are checked against a dummy hash so that the time taken does not tell
+    whether a user name exists.
+    """
+    dummy = _dummy_hash()
+    user = find_user(users, username)
+    hashed = user.password_hash if user is not None else dummy
+    try:
+        ok = bcrypt.checkpw(password.encode(), hashed.encode())
+    except ValueError:  # a malformed stored hash, or a password bcrypt refuses (> 72 bytes)
+        ok = False
+    return user if ok and user is not None else None
+
+
+def attempt_login(users: dict[str, User], username: str, password: str,
+                  client: str) -> User | str:
+    """The user, or the Swedish message to show: wrong credentials or a throttling lock.
+
+    Neither message depends on whether the user name exists.
+    """
+    if not normalise(username):  # no user has an empty name: nothing to guess or count
+        return WRONG_CREDENTIALS
+    attempt = THROTTLE.begin(username, client)
+    if not isinstance(attempt, Attempt):
+        log.warning("Inloggning spärrad (för många misslyckade försök): användarnamn %r, "
+                    "klient %s, %.0f s kvar", normalise(username), client, attempt)
+        return wait_message(attempt)
+    user = check_password(users, username, password)
+    if user is None:
+        return WRONG_CREDENTIALS
+    THROTTLE.succeeded(attempt)
+    return user
+
+
+@dataclass(frozen=True)
+class _Login:
+    username: str
+    version: int
+    fingerprint: str  # of the password hash: a changed password ends the session
+    expires: float
+    cookie: str | None  # to write to the browser (after a password login in this session)
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()
+
+
+def _client() -> str:
+    """Who is trying, for throttling: the TCP peer, or what a local reverse proxy saw."""
+    ip = st.context.ip_address  # None for loopback connections
+    if isinstance(ip, str) and ip:
+        return ip
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    if isinstance(forwarded, str) and forwarded:
+        # A reverse proxy on this host appends the address it saw: take the last one.
+        return forwarded.split(",")[-1].strip()[:100]
+    return "lokal"
+
+
+def _https() -> bool:
+    return (st.context.url or "").startswith("https://")
+
+
+def _valid(login: _Login, users: dict[str, User], versions: dict[str, int]) -> bool:
+    user = users.get(login.username)
+    return (user is not None and versions.get(login.username, 0) == login.version
+            and _fingerprint(user.password_hash) == login.fingerprint
+            and time.time() < login.expires)
+
+
+def _session_login(users: dict[str, User], versions: dict[str, int]) -> _Login | None:
+    login = st.session_state.get(_SESSION)
+    if login is not None and not _valid(login, users, versions):
+        del st.session_state[_SESSION]  # logged out elsewhere, password changed, removed
+        login = None
+    return login
+
+
+def _cookie_login(key: str, users: dict[str, User], versions: dict[str, int]) -> _Login | None:
+    if st.session_state.get(_LOGGED_OUT):
+        return None  # the cookie this session started with is not used again
+    token = tokens.verify(key, st.context.cookies.get(COOKIE_NAME),
+                          {u.username: u.password_hash for u in users.values()}, versions,
+                          time.time())
+    if token is None:
+        return None
+    login = _Login(token.username, token.version,
+                   _fingerprint(users[token.username].password_hash), token.expires, None)
+    st.session_state[_SESSION] = login
+    return login
+
+
+def _submit(settings: Settings, key: str) -> None:
+    username = st.session_state.get(_USER_FIELD) or ""
+    password = st.session_state.get(_PASSWORD_FIELD) or ""
+    st.session_state[_PASSWORD_FIELD] = ""
+    users = all_users(settings)
+    result = attempt_login(users, username, password, _client())
+    if isinstance(result, str):
+        st.session_state[_ERROR] = result  # shown until the next attempt
+        return
+    st.session_state.pop(_ERROR, None)
+    version = token_versions(settings.auth_file).get(result.username, 0)
+    expires = time.time() + COOKIE_SECONDS
+    value = tokens.sign(key, tokens.Token(result.username, version, expires),
+                        result.password_hash)
+    st.session_state[_SESSION] = _Login(result.username, version,
+                                        _fingerprint(result.password_hash), expires, value)
+    st.session_state.pop(_LOGGED_OUT, None)
+
+
+def _login_form(settings: Settings, key: str) -> None:
+    with st.form("finsam_login_form"):
+        st.text_input("Användarnamn", key=_USER_FIELD, autocomplete="username",
+                      max_chars=200)
+        st.text_input("Lösenord", type="password", key=_PASSWORD_FIELD,
+                      autocomplete="current-password", max_chars=200)
+        st.form_submit_button("Logga in", on_click=_submit, args=(settings, key))
+    if error := st.session_state.get(_ERROR):
+        st.error(error)
+
+
+def _write_cookie(login: _Login) -> None:
+    # Rendered on every run of a session that logged in with its password: with the same
+    # arguments the component is not re-mounted, so the cookie is written once, and a rerun
+    # that comes before the browser wrote it cannot lose it.
+    with st.sidebar:
+        manager = stx.CookieManager(key=_COOKIE_MANAGER)
+        manager.set(COOKIE_NAME, login.cookie, key="_finsam_cookie_set",
+                    expires_at=datetime.fromtimestamp(login.expires, UTC),
+                    secure=_https(), same_site="strict")
+
+
+def _delete_cookie() -> None:
+    # In the main area: the login page has no sidebar, and these hidden frames would open one.
+    manager = stx.CookieManager(key=_COOKIE_MANAGER)
+    with contextlib.suppress(KeyError):  # the component had not reported the cookie yet
+        manager.delete(COOKIE_NAME, key="_finsam_cookie_delete")
 
 
 def viewer(settings: Settings, secrets: dict) -> Viewer | None:
-    """The logged-in viewer, or None after drawing the login form."""
+    """The logged-in viewer, or None: then the entry point shows `login_page`."""
+    key = cookie_key(settings, secrets)
     users = all_users(settings)
-    auth = _authenticator(settings, users, cookie_key(settings, secrets))
-    auth.login(location="main", fields=LOGIN_FIELDS)
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        st.error("Fel användarnamn eller lösenord.")
-    user = users.get(st.session_state.get("username") or "")
-    if not status or user is None:
+    versions = token_versions(settings.auth_file)
+    login = _session_login(users, versions) or _cookie_login(key, users, versions)
+    if login is None:
+        if st.session_state.get(_LOGGED_OUT):
+            _delete_cookie()
         return None
+    if login.cookie:
+        _write_cookie(login)
+    user = users[login.username]
     return Viewer(username=user.username, name=user.name, role=user.role,
                   forbund=user.forbund, insatser=user.insatser)
 
 
-def logout_button() -> None:
-    """A sidebar button that ends the session and deletes the cookie."""
-    auth = st.session_state.get(_AUTHENTICATOR)
-    if auth is not None:
-        auth.logout("Logga ut", location="sidebar", key="logout_button")
+def _logout(settings: Settings) -> None:
+    login = st.session_state.pop(_SESSION, None)
+    st.session_state[_LOGGED_OUT] = True
+    if login is None:
+        return
+    try:
+        bump_token_version(settings.auth_file, login.username)
+    except OSError:
+        log.exception("Utloggning: token-versionen kunde inte skrivas; kakor för %r gäller "
+                      "tills de går ut", login.username)
+
+
+def logout_button(settings: Settings) -> None:
+    """A sidebar button that ends the session and revokes every cookie of the user."""
+    if st.session_state.get(_SESSION) is not None:
+        st.sidebar.button("Logga ut", key="logout_button", on_click=_logout, args=(settings,))
 
 
 def secrets() -> dict:
@@ -130,6 +382,23 @@ def secrets() -> dict:
         return {}
     except Exception:  # noqa: BLE001 - StreamlitSecretNotFoundError has no stable import path
         return {}
+
+
+def login_page(settings: Settings, secrets: dict, notice: str | None = None,
+               statement: st.Page | None = None) -> None:
+    """The login page: heading, `notice`, the form, the demo logins, the statement link.
+
+    The heading is an `<h1>` in markdown: `st.title` is kept for the pages a login opens.
+    """
+    st.markdown("# Logga in")
+    if notice:
+        st.warning(notice)
+    _login_form(settings, cookie_key(settings, secrets))
+    if settings.demo:
+        demo_credentials_notice()
+    if statement is not None:
+        st.page_link(statement, label="Tillgänglighetsredogörelse",
+                     icon=":material/accessibility_new:")
 
 
 def demo_credentials_notice() -> None:

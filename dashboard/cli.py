@@ -9,8 +9,17 @@ from pathlib import Path
 
 from dashboard import cli_data
 from dashboard.cli_kpi import add_kpi_parser
+from dashboard.cli_report import add_report_parser
 from dashboard.config import settings
-from dashboard.users import ROLES, User, UserError, add_user, load_users, remove_user
+from dashboard.users import (
+    ROLES,
+    User,
+    UserError,
+    add_user,
+    load_users,
+    remove_user,
+    set_password,
+)
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
 
@@ -19,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar of docs/CLI.md."""
     parser = argparse.ArgumentParser(prog="finsam", description="Finsam-dashboardens "
                                      "kommandorad: ladda data, ångra uppladdningar, ta fram "
-                                     "nyckeltal.")
+                                     "nyckeltal och rapporter.")
     parser.add_argument("--db", help="SQLAlchemy-URL (standard: DATABASE_URL eller SQLite-filen)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -46,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     tmpl.add_argument("out", type=Path)
 
     add_kpi_parser(sub)
+    add_report_parser(sub)
 
     user = sub.add_parser("user", help="hantera inloggningar")
     user_sub = user.add_subparsers(dest="user_command", required=True)
@@ -56,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--insats", action="append", default=[])
     add.add_argument("--display-name", default=None)
     add.add_argument("--password-stdin", action="store_true")
+    passwd = user_sub.add_parser("passwd", help="byt lösenord; loggar ut användaren överallt")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
     rm = user_sub.add_parser("remove")
     rm.add_argument("name")
     user_sub.add_parser("list")
@@ -87,19 +100,27 @@ def _user(args, auth_file: Path) -> int:
         return EXIT_OK
     if args.user_command == "remove":
         remove_user(auth_file, args.name)
-        print(f"Användaren {args.name} är borttagen.")
+        print(f"Användaren {args.name} är borttagen och utloggad överallt.")
         return EXIT_OK
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Lösenord: ")
-        if getpass.getpass("Upprepa lösenordet: ") != password:
-            raise UserError("Lösenorden är inte lika.")
+    password = _read_password(args.password_stdin)
+    if args.user_command == "passwd":
+        set_password(auth_file, args.name, password)
+        print(f"Lösenordet för {args.name} är bytt; alla tidigare inloggningar har upphört.")
+        return EXIT_OK
     user = User(username=args.name, name=args.display_name or args.name, role=args.role,
                 forbund=tuple(args.forbund), insatser=tuple(args.insats))
     add_user(auth_file, user, password)
     print(f"Användaren {args.name} ({args.role}) är sparad i {auth_file}.")
     return EXIT_OK
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Lösenord: ")
+    if getpass.getpass("Upprepa lösenordet: ") != password:
+        raise UserError("Lösenorden är inte lika.")
+    return password
 
 
 if __name__ == "__main__":

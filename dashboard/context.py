@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from dashboard import a11y, escape
 from dashboard.auth import Viewer
 from dashboard.filters import FILTER_LABELS, Filters
 
@@ -37,11 +38,16 @@ PAGES: dict[str, tuple[str, Path, str, tuple[str, ...]]] = {
                     ("admin", "samordnare", "styrelse")),
     "volymer": ("Volymer", PAGES_DIR / "volymer.py", ":material/bar_chart:",
                 ("admin", "samordnare", "styrelse", "styrgrupp")),
+    "rapport": ("Rapport", PAGES_DIR / "rapport.py", ":material/description:",
+                ("admin", "samordnare", "styrelse", "styrgrupp")),
     "uppladdning": ("Uppladdning", PAGES_DIR / "uppladdning.py", ":material/upload_file:",
                     ("admin", "samordnare")),
     "historik": ("Historik", PAGES_DIR / "historik.py", ":material/history:",
                  ("admin", "samordnare")),
 }
+
+#: The tillgänglighetsredogörelse: (title, file, icon). Open to everyone, also before login.
+STATEMENT = ("Tillgänglighet", PAGES_DIR / "tillganglighet.py", ":material/accessibility_new:")
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,10 @@ def page_context(page_key: str, *, ignores: tuple[str, ...] = ()) -> PageContext
         st.error("Du har inte behörighet till den här sidan.")
         st.stop()
     st.title(title)
-    st.caption(ctx.filters.title)
+    # The selection is the page's second heading level (the sections are h3), drawn small
+    # like a caption (`a11y.STYLE`); names from the data are plain text.
+    with st.container(key=a11y.SELECTION_KEY):
+        st.header(escape.markdown(ctx.filters.title), anchor=False)
     unused = [FILTER_LABELS[k] for k in ignores if k in ctx.filters.active]
     if unused:
         st.info(f"Filtren {', '.join(unused)} gäller inte på den här sidan.", icon="ℹ️")

@@ -19,6 +19,7 @@ from dashboard.filters import filter_options as options_of
 from loaders.demo_finance import UNIT_COSTS_NOTE
 from loaders.frames import load_frames
 from loaders.history import data_version
+from loaders.installation import non_demo_forbund
 from loaders.schema import make_engine, upgrade
 from metrics import (
     KpiResult,
@@ -31,6 +32,7 @@ from metrics import (
     public_kpis,
     public_nns_table,
     public_trend,
+    public_volume_results,
 )
 from metrics.periods import parse_period
 from metrics.socio_estimate import Assumptions, default_assumptions
@@ -50,6 +52,20 @@ def engine(url: str) -> Engine:
 def current_version(url: str) -> str:
     """The data version, re-read at most every few seconds."""
     return data_version(engine(url))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _non_demo_forbund(url: str, version: str) -> tuple[str, ...]:
+    return tuple(non_demo_forbund(engine(url)))
+
+
+def non_demo_forbund_count(url: str) -> int:
+    """Förbund in the database that are not demo förbund (0: demo mode is safe).
+
+    Computed once per data version, so an import turns demo mode off within the few
+    seconds `current_version` is cached.
+    """
+    return len(_non_demo_forbund(url, current_version(url)))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Läser data …")
@@ -130,6 +146,16 @@ def trend(_frames: Frames, version: str, viewer: Viewer, sel: Selection,
           keys: tuple[str, ...], freq: str, threshold: int) -> pl.DataFrame:
     """Disclosure-controlled KPIs per year/half-year/quarter."""
     return public_trend(_frames, sel, keys, freq, threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def volume_results(_frames: Frames, version: str, viewer: Viewer, sel: Selection,
+                   periods: tuple[tuple[date, date], ...], threshold: int) -> list[KpiResult]:
+    """Disclosure-controlled KPIs per period of a volume trend, protected together.
+
+    The quarters of a selected year add up to it, so they are checked against it.
+    """
+    return public_volume_results(_frames, sel, periods, threshold)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

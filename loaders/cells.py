@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from loaders.contract import Column, header_key
+from metrics.periods import canonical_report_period
 
 _NUMBER = r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 # Trailing currency and the Swedish "kronor, no öre" marks: `867 000:-`, `100,-`, `664 000 kr`.
@@ -112,6 +113,20 @@ def date_text(raw: pl.Expr) -> pl.Expr:
     s = text(raw)
     return pl.when(s.str.contains(r"^\d{4}-\d{2}-\d{2} 00:00:00$")).then(s.str.slice(0, 10)) \
         .otherwise(s)
+
+
+def long_text(raw: pl.Expr) -> pl.Expr:
+    r"""Text of several lines: stripped, line breaks as `\n` (also Windows' `\r\n`)."""
+    return text(raw).str.replace_all("\r\n", "\n", literal=True) \
+        .str.replace_all("\r", "\n", literal=True)
+
+
+def report_period(raw: pl.Expr) -> pl.Expr:
+    """A report period in its one spelling (`2024`, `2024 H1`, `2024 Q3`, a range); else null.
+
+    Runs in Python per text: meant for `via_distinct`, where a sheet has a handful of periods.
+    """
+    return date_text(raw).map_elements(canonical_report_period, return_dtype=pl.String)
 
 
 def code_mapping(column: Column, seen: Iterable[str]) -> dict[str, str]:

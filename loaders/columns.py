@@ -21,7 +21,7 @@ NOT_STORED = {"unit"}
 POLARS_TYPES: dict[Kind, pl.DataType] = {
     Kind.TEXT: pl.String, Kind.CODE: pl.String, Kind.DATE: pl.Date, Kind.INT: pl.Int64,
     Kind.YEAR: pl.Int64, Kind.NUMBER: pl.Float64, Kind.AMOUNT: pl.Float64,
-    Kind.PERCENT: pl.Float64,
+    Kind.PERCENT: pl.Float64, Kind.LONG_TEXT: pl.String, Kind.PERIOD: pl.String,
 }
 
 

@@ -24,6 +24,8 @@ class Kind(StrEnum):
     AMOUNT = "amount"  # kronor; scaled by an optional `Enhet` column (kr/tkr)
     PERCENT = "percent"  # stored as a fraction: "25 %" -> 0.25
     YEAR = "year"
+    LONG_TEXT = "long_text"  # free text of several lines (report texts), up to Excel's cell size
+    PERIOD = "period"  # a report period: 2024, 2024 H1, 2024 Q3 or a date range (canonical text)
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,16 @@ BENEFITS = ("Sjukpenning", "Sjuk- och aktivitetsersättning", "Arbetslöshet",
             "Arbetsmarknadspolitiska åtgärder", "Ekonomiskt bistånd", "Etableringsersättning")
 UNIT_COST_STATUSES = INCOME_SOURCES + ("Arbete heltid", "Arbete deltid")
 UNITS = ("kr", "tkr")
+#: The report sections a samordnare writes (docs/REPORT.md), in the order reports print them.
+REPORT_SECTIONS = ("Bakgrund och syfte", "Målgrupp", "Genomförande", "Analys och reflektion",
+                   "Avvikelser", "Slutsatser")
+REPORT_SECTION_SYNONYMS = {
+    "Bakgrund": "Bakgrund och syfte", "Syfte": "Bakgrund och syfte",
+    "Bakgrund/syfte": "Bakgrund och syfte", "Bakgrund & syfte": "Bakgrund och syfte",
+    "Analys": "Analys och reflektion", "Reflektion": "Analys och reflektion",
+    "Analys/reflektion": "Analys och reflektion", "Avvikelse": "Avvikelser",
+    "Slutsats": "Slutsatser",
+}
 
 
 def _c(header: str, name: str, kind: Kind, **kw) -> Column:
@@ -409,6 +421,28 @@ SHEETS: tuple[Sheet, ...] = (
         example={"Område": "Demostad", "År": "2024", "Ersättning": "Sjukpenning",
                  "Kön": "Samtliga", "Helårsekvivalenter": "2 345",
                  "Befolkning 20–64": "86 708"},
+    ),
+    Sheet(
+        name="Rapporttexter", table="report_texts",
+        columns=(
+            FORBUND,
+            _c("Insats", "insats", Kind.TEXT,
+               help="Tomt = texten gäller hela förbundet (förbundsrapporten)"),
+            _c("Period", "period", Kind.PERIOD, required=True,
+               help="Rapportens period: 2024, 2024 H1, 2024 Q3 eller 2024-01-01–2024-06-30"),
+            _c("Avsnitt", "section", Kind.CODE, required=True, values=REPORT_SECTIONS,
+               synonyms=REPORT_SECTION_SYNONYMS),
+            _c("Text", "text", Kind.LONG_TEXT,
+               help="Avsnittets text; radbrytningar behålls. Tom text = avsnittet utelämnas i "
+                    "rapporten. Inga personnummer, e-postadresser eller namn på deltagare"),
+        ),
+        key=("forbund", "insats", "period", "section"),
+        help="Texter som samordnaren skriver till rapporterna, per förbund, insats, period och "
+             "avsnitt. Kan också skrivas och ändras på sidan Rapport.",
+        example={"Förbund": "Demoförbundet Norr", "Insats": "Steget Vidare", "Period": "2025",
+                 "Avsnitt": "Bakgrund och syfte",
+                 "Text": "Insatsen ska ge personer långt från arbetsmarknaden samordnat stöd "
+                         "mot arbete eller studier."},
     ),
 )
 

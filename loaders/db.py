@@ -38,6 +38,8 @@ _TYPES = {
     Kind.NUMBER: Float,
     Kind.AMOUNT: Float,
     Kind.PERCENT: Float,
+    Kind.LONG_TEXT: Text,  # up to Excel's 32 767 characters per cell
+    Kind.PERIOD: lambda: String(60),
 }
 
 def _data_table(sheet: Sheet) -> Table:

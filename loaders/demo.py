@@ -39,6 +39,7 @@ from loaders.demo_names import (
     STRUCTURAL_POOL,
 )
 from loaders.demo_survey import benefit_fye, indicators, volumes
+from loaders.demo_texts import report_texts
 from loaders.demo_util import CUTOFF, FIRST_YEAR, LAST_YEAR, InsatsPlan
 from metrics.registry import BY_KEY
 
@@ -121,6 +122,7 @@ def build_demo(size: Literal["small", "large"] = "small", seed: int = 42, *,
         "indicators": indicators(plans, forbund, rng["indicators"]),
         "volumes": volume,
         "benefit_fye": benefit_fye(rng["benefits"]),
+        "report_texts": report_texts(plans, forbund),
     }
     return {table: _finish(table, frame) for table, frame in frames.items()}
 

@@ -42,7 +42,9 @@ GUIDE_SHEET, LISTS_SHEET = "Instruktioner", "Värdelistor"
 LAST_ROW = 1_048_575  # Excel's last row (0-based): checks cover every row a user may fill
 NUMBER_FORMATS = {Kind.TEXT: "@", Kind.CODE: "@", Kind.DATE: "yyyy-mm-dd", Kind.INT: "0",
                   Kind.YEAR: "0", Kind.NUMBER: "General", Kind.AMOUNT: "#,##0",
-                  Kind.PERCENT: "@"}
+                  Kind.PERCENT: "@", Kind.LONG_TEXT: "@", Kind.PERIOD: "@"}
+#: Columns of several lines of text: wide, wrapped, aligned to the top.
+LONG_TEXT_WIDTH = 90
 REQUIRED_FILL, OPTIONAL_FILL = "#F8CBAD", "#DDEBF7"
 _NUMBER = re.compile(r"^[-\u2212]?\d+(?:[.,]\d+)?$")
 
@@ -66,6 +68,8 @@ def build_template() -> bytes:
 
 def _styles(book: Workbook) -> dict:
     fmt = {kind: book.add_format({"num_format": nf}) for kind, nf in NUMBER_FORMATS.items()}
+    fmt[Kind.LONG_TEXT] = book.add_format({"num_format": "@", "text_wrap": True,
+                                           "valign": "top"})
     return {
         "kind": fmt,
         "required": book.add_format({"bold": True, "bg_color": REQUIRED_FILL, "border": 1}),
@@ -132,7 +136,8 @@ def _data_sheet(ws: Worksheet, sheet: Sheet, styles: dict,
     ws.freeze_panes(1, 0)
     for col, column in enumerate(sheet.columns):
         example = sheet.example.get(column.header, "")
-        width = max(10, min(45, max(len(column.header), len(example)) + 3))
+        width = (LONG_TEXT_WIDTH if column.kind is Kind.LONG_TEXT
+                 else max(10, min(45, max(len(column.header), len(example)) + 3)))
         ws.set_column(col, col, width, styles["kind"][column.kind])
         ws.write_string(0, col, column.header,
                         styles["required" if column.required else "optional"])

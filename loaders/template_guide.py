@@ -13,6 +13,7 @@ KIND_LABELS = {
     Kind.TEXT: "text", Kind.CODE: "värde ur lista", Kind.DATE: "datum (ÅÅÅÅ-MM-DD)",
     Kind.INT: "heltal", Kind.NUMBER: "tal", Kind.AMOUNT: "belopp (kr)",
     Kind.PERCENT: "procent (25 eller 25 %)", Kind.YEAR: "år (ÅÅÅÅ)",
+    Kind.LONG_TEXT: "text (flera rader går bra)", Kind.PERIOD: "period (2024, 2024 H1, 2024 Q3)",
 }
 UNIT_LABELS = {Unit.COUNT: "antal", Unit.SHARE: "andel (ange i %)", Unit.MONTHS: "månader",
                Unit.YEARS: "år", Unit.DAYS: "dagar", Unit.KR: "kr", Unit.FYE: "årsplatser",

@@ -118,6 +118,43 @@ def parse_period(text: str | None) -> Period | None:
     return None
 
 
+def report_period(frm: date, to: date) -> str:
+    """The text that names a report period, as the sidebar writes it.
+
+    A calendar year is `2024`, a half-year `2024 H1`, a quarter `2024 Q3`; any other range
+    is `2024-02-01–2024-05-31`. Report texts are stored under this text, so a custom range
+    covering exactly a year finds the year's texts.
+
+    >>> report_period(date(2024, 7, 1), date(2024, 12, 31))
+    '2024 H2'
+    >>> report_period(date(2024, 2, 1), date(2024, 5, 31))
+    '2024-02-01–2024-05-31'
+    """
+    if (frm, to) == year_period(frm.year):
+        return str(frm.year)
+    for half in (1, 2):
+        if (frm, to) == half_year_period(frm.year, half):
+            return f"{frm.year} H{half}"
+    for quarter in (1, 2, 3, 4):
+        if (frm, to) == quarter_period(frm.year, quarter):
+            return f"{frm.year} Q{quarter}"
+    return f"{frm.isoformat()}–{to.isoformat()}"
+
+
+def canonical_report_period(text: str | None) -> str | None:
+    """A written report period in `report_period` spelling; None when it names no period.
+
+    Takes what `parse_period` reads except a single day (`2024-06-30` is no report period).
+
+    >>> [canonical_report_period(t) for t in ("2024h1", "2024-Q3", "2024-01-01–2024-12-31")]
+    ['2024 H1', '2024 Q3', '2024']
+    """
+    found = parse_period(text)
+    if found is None or found[0] == found[1]:
+        return None
+    return report_period(*found)
+
+
 def contained(text: str | None, frm: date, to: date) -> Period | None:
     """The dates of period `text` when they lie wholly within `[frm, to]`, else None.
 

@@ -30,6 +30,9 @@ def test_role_page_table_matches_the_documented_roles():
     assert set(PAGES) - set(pages_for("styrelse")) == {"uppladdning", "historik"}
     assert set(PAGES) - set(pages_for("styrgrupp")) == {
         "ekonomi", "indikatorer", "uppladdning", "historik"}
+    # Everyone reads the report texts (and makes reports) of what they see; samordnare and
+    # admin also write them (tests/dashboard/test_rapport.py).
+    assert all("rapport" in pages_for(role) for role in ROLES)
 
 
 @pytest.mark.parametrize(("role", "key"), DENIED)
@@ -97,7 +100,7 @@ def test_styrelse_with_norrdal_in_url_sees_sjostad_numbers(logged_in):
 
     assert attacked.query_params.get("forbund") in (None, SJOSTAD, [SJOSTAD])
     assert [m.value for m in attacked.main.metric] == [m.value for m in plain.main.metric]
-    assert SJOSTAD in attacked.main.caption[0].value
+    assert SJOSTAD in attacked.main.header[0].value
 
 
 def test_styrgrupp_sees_only_their_insatser(logged_in, downloads):

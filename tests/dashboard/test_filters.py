@@ -47,7 +47,7 @@ def test_kon_filter_on_oversikt_shows_the_metrics_value(logged_in, demo_frames, 
     women = expected(demo_frames, role, sidebar_year(at, kon=("Kvinna",)), "started")
     assert metric(at, "Nya deltagare") == fmt.number(women)
     assert metric(at, "Nya deltagare") != before
-    assert "Kvinna" in at.main.caption[0].value  # the selection caption under the title
+    assert "Kvinna" in at.main.header[0].value  # the selection heading under the title
 
 
 def test_remittent_filter_on_resultat_shows_the_metrics_value(logged_in, demo_frames):
@@ -119,7 +119,7 @@ def test_half_year_and_quarter(logged_in, demo_frames, kind, key, part, period, 
     widget(at, "selectbox", key).set_value(part).run()
 
     assert not at.exception
-    assert f"{year} {label}" in at.main.caption[0].value
+    assert f"{year} {label}" in at.main.header[0].value
     frm, to = period(year, part)
     sel = Selection(forbund=(widget(at, "selectbox", "forbund").value,), date_from=frm,
                     date_to=to)
@@ -137,7 +137,7 @@ def test_custom_period_given_backwards_is_swapped(logged_in, demo_frames):
     assert not at.exception
     assert "Från-datum ligger efter till-datum; de har bytts om." in [
         w.value for w in at.sidebar.warning]
-    assert "2024-01-01–2024-06-30" in at.main.caption[0].value
+    assert "2024-01-01–2024-06-30" in at.main.header[0].value
     sel = Selection(forbund=(widget(at, "selectbox", "forbund").value,),
                     date_from=date(2024, 1, 1), date_to=date(2024, 6, 30))
     assert metric(at, "Nya deltagare") == fmt.number(expected(demo_frames, "admin", sel,
@@ -151,4 +151,4 @@ def test_filters_survive_a_page_switch(logged_in):
     open_page(at, "resultat")
 
     assert widget(at, "multiselect", "kon").value == ["Man"]
-    assert "Man" in at.main.caption[0].value
+    assert "Man" in at.main.header[0].value

@@ -22,6 +22,9 @@ EPISODE_PAGES = ("oversikt", "resultat", "deltagare")
 #: Pages whose figures are not per participant: a participant filter does not apply there.
 NOT_PER_PARTICIPANT = ("samhallsekonomi", "ekonomi", "kapacitet", "indikatorer", "volymer",
                        "uppladdning", "historik")
+#: Rapport: its texts do not depend on participant filters, but the reports made there do, so
+#: it says neither (tests/dashboard/test_rapport.py covers it).
+REPORT_PAGES = ("rapport",)
 SMALL = {"1", "2", "3", "4"}
 #: (role, page) -> the notice shown instead of numbers. The demo styrgrupp follows two
 #: individual insatser; volumes are reported by structural insatser only.
@@ -39,6 +42,9 @@ def test_page_renders_its_title_and_a_real_value(logged_in, role, key):
         uploader = at.main.get("file_uploader")
         assert uploader, "no file uploader"
         assert any(b.label == "Ladda ner mallen (xlsx)" for b in at.main.get("download_button"))
+    elif key == "rapport":
+        assert [m.value for m in at.main.markdown if m.value.startswith("#### ")] or \
+            at.main.text_area, "Rapport shows no section"
     elif (role, key) in NO_DATA:
         assert any(n.startswith(NO_DATA[role, key]) for n in notices(at)), notices(at)
     else:
@@ -47,7 +53,7 @@ def test_page_renders_its_title_and_a_real_value(logged_in, role, key):
 
 def test_every_page_is_covered():
     assert {key for _, key in ALLOWED} == set(PAGES)
-    assert set(EPISODE_PAGES) | set(NOT_PER_PARTICIPANT) == set(PAGES)
+    assert set(EPISODE_PAGES) | set(NOT_PER_PARTICIPANT) | set(REPORT_PAGES) == set(PAGES)
 
 
 def choose_empty_year(at):
@@ -63,7 +69,7 @@ def test_empty_period_on_oversikt_shows_the_no_participants_notice(logged_in):
 
     choose_empty_year(at)
 
-    assert "2017-01-01–2017-12-31" in at.main.caption[0].value
+    assert "2017-01-01–2017-12-31" in at.main.header[0].value
     assert "Inga deltagare i urvalet under perioden." in notices(at)
     assert not at.main.error
 

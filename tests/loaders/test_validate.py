@@ -15,7 +15,7 @@ FORBUND = "Demoförbundet Norr"
 EXISTING = {(FORBUND, "Steget Vidare"), (FORBUND, "Samverkan Psykiatri")}
 DTYPES = {Kind.TEXT: pl.String, Kind.CODE: pl.String, Kind.DATE: pl.Date, Kind.INT: pl.Int64,
           Kind.YEAR: pl.Int64, Kind.NUMBER: pl.Float64, Kind.AMOUNT: pl.Float64,
-          Kind.PERCENT: pl.Float64}
+          Kind.PERCENT: pl.Float64, Kind.LONG_TEXT: pl.String, Kind.PERIOD: pl.String}
 EXIT_VALUES = (
     "Arbete, Arbete med anställningsstöd, Arbete utan anställningsstöd, Studier, Fortsatt "
     "arbetslivsinriktad rehabilitering, Sjuk- eller aktivitetsersättning, Medicinsk "

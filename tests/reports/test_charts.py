@@ -1,0 +1,131 @@
+import socket
+import threading
+import time
+
+import pytest
+
+from reports import charts as charts_module
+from reports.charts import (
+    NO_BROWSER,
+    PNG_SCALE,
+    PRINT_WIDTH,
+    TIMED_OUT,
+    ChartRenderer,
+    Export,
+    find_browser,
+    print_figure,
+    shared_renderer,
+)
+from tests.reports.sample import outcome_chart
+
+
+def test_missing_browser_gives_the_swedish_reason_at_once():
+    renderer = ChartRenderer("/finns/inte/chromium")
+    started = time.perf_counter()
+    assert renderer.export(outcome_chart(), "svg") == Export(None, NO_BROWSER)
+    assert time.perf_counter() - started < 1
+    renderer.close()
+
+
+def test_browser_path_from_the_environment(monkeypatch, tmp_path):
+    browser = tmp_path / "chromium"
+    browser.write_text("")
+    monkeypatch.setenv("BROWSER_PATH", str(browser))
+    assert find_browser() == browser
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "saknas"))
+    assert find_browser() is None
+
+
+def test_kaleido_page_loads_nothing_from_the_network():
+    page = charts_module._page_generator().generate_index()
+    assert "http" not in page  # no CDN plotly.js and no MathJax
+    assert "plotly.min.js" in page and "mathjax" not in page.lower()
+
+
+def test_one_shared_renderer_per_process():
+    assert shared_renderer() is shared_renderer()
+
+
+def test_print_figure_is_a_sized_copy():
+    fig = outcome_chart()
+    before = fig.to_dict()
+    out = print_figure(fig)
+    assert fig.to_dict() == before
+    assert out.layout.width == PRINT_WIDTH and out.layout.height == 380
+    assert out.layout.font.family.startswith("Source Sans Pro")
+
+
+
+@pytest.mark.browser
+def test_svg_and_png_of_a_grouped_bar_chart(charts):
+    svg = charts.export(outcome_chart(), "svg")
+    assert svg.reason is None and svg.image.startswith(b"<svg")
+    text = svg.image.decode("utf-8")
+    assert "Kvinnor" in text and "Övriga" in text and "Source Sans Pro" in text
+    png = charts.export(outcome_chart(), "png")
+    assert png.image.startswith(b"\x89PNG")
+    assert int.from_bytes(png.image[16:20], "big") == PRINT_WIDTH * PNG_SCALE
+
+
+@pytest.mark.browser
+def test_sessions_export_concurrently(charts):
+    results: list[Export] = []
+
+    def one():
+        results.append(charts.export(outcome_chart(), "svg"))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 4 and all(r.image and r.reason is None for r in results)
+
+
+@pytest.mark.browser
+def test_a_chart_that_times_out_gives_the_reason_and_the_next_one_draws(charts):
+    with ChartRenderer(timeout=0.001) as renderer:
+        assert renderer.export(outcome_chart(), "svg") == Export(None, TIMED_OUT)
+        renderer.timeout = 30
+        assert renderer.export(outcome_chart(), "svg").image
+
+
+@pytest.mark.browser
+def test_no_request_leaves_the_machine(charts, monkeypatch):
+    """A proxy set in the environment (ours, listening) gets no request from Chromium.
+
+    Without the renderer's flags Debian's Chromium sends several on its own (Google sign-in,
+    update check, search-engine preconnect); MathJax or a CDN would show up here too.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def listen():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    seen.append(conn.recv(200))
+                except OSError:
+                    seen.append(b"?")
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    monkeypatch.setenv("CHOREO_PROXY_SERVER", f"http://127.0.0.1:{server.getsockname()[1]}")
+    try:
+        with ChartRenderer() as renderer:
+            assert renderer.export(outcome_chart(), "svg").image
+            assert renderer.export(outcome_chart(), "png").image
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+    assert seen == []
