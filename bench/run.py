@@ -11,14 +11,17 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import bench_browser  # noqa: E402
+import bench_first_view  # noqa: E402
 import bench_import  # noqa: E402
 import bench_kpi  # noqa: E402
+import bench_report  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
@@ -46,7 +49,14 @@ def main() -> None:
     """Run all benchmarks and print the table."""
     results = {"machine": machine(), "import_100k_deltagare": median_runs(bench_import.run)}
     results.update(bench_kpi.run())
-    results.update(bench_browser.run())
+    with tempfile.TemporaryDirectory() as tmp:
+        # One large demo database (`finsam demo --size large`) for both browser benchmarks.
+        if not os.environ.get("FINSAM_BENCH_LARGE_DB"):
+            os.environ["FINSAM_BENCH_LARGE_DB"] = bench_first_view.build_demo_db(
+                Path(tmp) / "large.db", size="large")
+        results.update(bench_browser.run())
+        results.update(bench_first_view.run())
+    results.update(bench_report.run())
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
@@ -61,6 +71,9 @@ def main() -> None:
                     print(f"| {name} | {case} | {key} | {value:.3f} |")
             else:
                 print(f"| {name} | {case} | | {measures} |")
+    print("\nFirst view and memory on the large demo (issue 11):\n")
+    print("| measure | value | target |\n|---|---|---|")
+    print("\n".join(bench_first_view.table_rows(results)))
 
 
 if __name__ == "__main__":

@@ -63,8 +63,11 @@ def only_forbund(frames: dict[str, pl.DataFrame], forbund: str) -> dict[str, pl.
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """`data` at `path`, or nothing new there: a temporary file in the same folder, then
-    `os.replace`. The temporary file is removed on any failure (also Ctrl-C)."""
+    """`data` at `path`, or nothing new there.
+
+    A temporary file in the same folder, then `os.replace`; the temporary file is removed
+    on any failure (also Ctrl-C).
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _file_mode(path))  # mkstemp's 0600 → what open() would have given

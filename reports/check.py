@@ -59,9 +59,11 @@ def _overlaps(texts: Sequence[str | None], sel: Selection) -> bool:
 
 
 def is_empty(frames: Frames, sel: Selection) -> bool:
-    """Nothing to report: no participant of the selection in the period, and — unless
-    participant filters or a grupp narrow it to participants — no budget, volumes,
-    evaluation or NNS measurement of the förbund (and insatser) in the period either.
+    """Nothing to report for `sel`.
+
+    No participant of the selection in the period, and — unless participant filters or a
+    grupp narrow it to participants — no budget, volumes, evaluation or NNS measurement of
+    the förbund (and insatser) in the period either.
     """
     episodes = frames.get("episodes")
     if episodes is not None and not filter_episodes(episodes, sel).is_empty():

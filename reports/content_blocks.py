@@ -20,6 +20,7 @@ from metrics.periods import report_period
 from metrics.registry import BY_KEY
 from metrics.result import KpiResult
 from metrics.selection import PARTICIPANT_FILTERS, Selection
+from reports.content_print import for_print
 from reports.content_source import Source
 from reports.model import Figure, Paragraph, Section, Table
 
@@ -168,9 +169,10 @@ def without_icons(fig: go.Figure) -> go.Figure:
 def figure(fig: go.Figure, tab: Table, alt: str, caption: str) -> Figure:
     """A dashboard figure for print, its data texts escaped as `ui.chart` does on a page.
 
-    Status icons are left out (`without_icons`), as in the tables.
+    Status icons are left out (`without_icons`), as in the tables, and labels are placed
+    for paper (`reports.content_print.for_print`).
     """
-    return Figure(figure=without_icons(escape.figure(fig)), alt=alt, table=tab,
+    return Figure(figure=for_print(without_icons(escape.figure(fig))), alt=alt, table=tab,
                   caption=caption)
 
 

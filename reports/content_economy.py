@@ -85,15 +85,18 @@ def budget_section(ctx: Ctx, *, per_insats: bool = False, own_costs: bool = Fals
         kpi_table(ctx, result, CARDS, "Budget och utfall")]
     if per_insats:
         rows = charts.budget_rows(ctx.source.budget_by_insats(sel))
+        # two tables: in one, ten columns are wider than the page
         tab = table("Budget och utfall per insats", display.display_table(rows, {
-            "insats": "Insats", **COLUMNS, "expected_pace": "Förväntad nyttjandegrad",
-            **FORECAST, "as_of": "Rapporterat t.o.m.", "flag": "Status"}, ctx.threshold))
+            "insats": "Insats", **COLUMNS, "flag": "Status"}, ctx.threshold))
+        forecast = table("Prognos per insats", display.display_table(rows, {
+            "insats": "Insats", "as_of": "Rapporterat t.o.m.",
+            "expected_pace": "Förväntad nyttjandegrad", **FORECAST}, ctx.threshold))
         fig = charts.budget_bars(rows, "insats", charts.titled(
             f"Budget och utfall per insats {year}", ctx.base_title))
         alt = describe_rows("Stapeldiagram", f"budget och utfall per insats {year}",
                             [(i, f"utfall {s} av budget {b} ({u})") for i, b, s, u in
                              column_pairs(tab, "Insats", "Budget", "Utfall", "Nyttjandegrad")])
-        blocks.append(figure(fig, tab, alt, f"Budget och utfall per insats {year}"))
+        blocks += [figure(fig, tab, alt, f"Budget och utfall per insats {year}"), forecast]
     tab, rows = category_table(ctx)
     fig = charts.utilisation_bars(rows, "cost_category", result.values.get("expected_pace"),
                                   result.values.get("utilisation_target"), charts.titled(
@@ -116,10 +119,15 @@ def budget_section(ctx: Ctx, *, per_insats: bool = False, own_costs: bool = Fals
     return Section("Ekonomi", tuple(blocks))
 
 
+#: The PayOff table's columns (docs/REPORT.md). The page's "Intäkt per deltagare och år" is
+#: left out: with it the table is wider than the page.
+PAYOFF_KEYS = ("revenue_per_year", "cost", "profit_1y", "profit_5y", "payback_months")
+
+
 def _payoff_table(ctx: Ctx, actors: pl.DataFrame, target: float | None,
                   direction: str) -> Table:
     """The page's per-actor table plus the payback target and each actor's status vs it."""
-    shown = charts.actor_table(actors, ctx.threshold)
+    shown = charts.actor_table(actors, ctx.threshold, PAYOFF_KEYS)
     goal = fmt.kpi_value("payback_months", target) if target is not None else fmt.MISSING
     verdicts = []
     for value, hidden, not_reached in actors.select(
@@ -130,7 +138,7 @@ def _payoff_table(ctx: Ctx, actors: pl.DataFrame, target: float | None,
                         ("Mål ej uppfyllt" if not_reached and target is not None else
                          fmt.MISSING))
     return table("Samhällsekonomisk återbetalning per aktör", shown.with_columns(
-        pl.lit(goal).alias("Mål återbetalningstid"), pl.Series("Mot målet", verdicts)))
+        pl.lit(goal).alias("Mål (mån)"), pl.Series("Mot målet", verdicts)))
 
 
 def socio_section(ctx: Ctx) -> Section:
@@ -143,7 +151,7 @@ def socio_section(ctx: Ctx) -> Section:
         why = ("Utvärderingen omfattar för få deltagare för att visas." if source else
                "Det finns ingen samhällsekonomisk utvärdering eller uppskattning för urvalet.")
         return Section("Samhällsekonomisk återbetalning", (Paragraph(why),))
-    ctx.use(*charts.ACTOR_KEYS)
+    ctx.use(*PAYOFF_KEYS)
     evaluated = result.base_n.get("payback_months")
     if source == "evaluation":
         periods = ", ".join(result.meta.get("socioeconomic_periods") or ())  # type: ignore

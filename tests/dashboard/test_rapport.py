@@ -83,7 +83,7 @@ def test_styrelse_reads_the_forbund_texts_as_plain_text_and_empty_sections_marke
     year = widget(at, "selectbox", "ar").value
 
     assert at.segmented_control(key="rapport_kind").value == "forbund"
-    assert at.main.subheader[0].value == f"Texter för hela förbundet · {year}"
+    assert at.main.subheader[-1].value == f"Texter för hela förbundet · {year}"
     shown = [m.value for m in at.main.markdown]
     assert "Förbundet finansierar insatser där Arbetsförmedlingen, Försäkringskassan, " \
            "regionen och kommunerna arbetar tillsammans, så att fler personer i behov av " \
@@ -114,7 +114,7 @@ def test_styrgrupp_with_one_insats_in_the_sidebar_gets_it_without_asking(logged_
     open_page(at, "rapport")
 
     assert not at.main.selectbox
-    assert at.main.subheader[0].value.startswith("Texter för insatsen Unga Vuxna i Arbete · ")
+    assert at.main.subheader[-1].value.startswith("Texter för insatsen Unga Vuxna i Arbete · ")
 
 
 def test_samordnare_saves_a_section_as_an_upload_shown_on_the_page_and_undone_in_historik(
@@ -209,6 +209,6 @@ def test_an_insats_name_with_markup_is_a_literal_heading(logged_in, own_db):
     at = choose(open_page(at, "rapport"), "insats")
     year = widget(at, "selectbox", "ar").value
 
-    assert at.main.subheader[0].value == (
+    assert at.main.subheader[-1].value == (
         f"Texter för insatsen {escape.markdown(evil)} · {year}")
-    assert "](http:" not in at.main.subheader[0].value
+    assert "](http:" not in at.main.subheader[-1].value

@@ -85,7 +85,7 @@ def test_every_role_creates_and_downloads_pdf_and_word(logged_in, downloads, rol
 
 def test_styrgrupp_report_holds_only_their_insatser(logged_in, downloads):
     mine = user("styrgrupp")["insatser"]
-    at = create(open_page(logged_in("styrgrupp"), "rapport"))
+    create(open_page(logged_in("styrgrupp"), "rapport"))
     pdf, word = files(downloads)
     for text in (pdf_text(pdf), re.sub(r"\s+", " ", word_text(word))):
         assert all(name in text for name in mine)

@@ -117,7 +117,7 @@ def test_sot_2017_payoff_payback_per_actor_against_34_months():
     assert payback == {"Samhället": "69,0", "Kommunen": "236,2", "Regionen": "732,0",
                        "Staten": "50,8", "Arbetsförmedlingen": "100,5",
                        "Försäkringskassan": "52,2"}
-    assert {r[payoff.header.index("Mål återbetalningstid")] for r in payoff.rows} == {"34,0"}
+    assert {r[payoff.header.index("Mål (mån)")] for r in payoff.rows} == {"34,0"}
     assert {cell(payoff, a, "Mot målet") for a in PAYOFF} == {"Mål ej uppfyllt"}
     assert cell(payoff, "Samhället", "Kostnad") == "9 200 000 kr"
     assert cell(payoff, "Samhället", "Lönsamhet 5 år (prognos)") == "−1 200 000 kr"
