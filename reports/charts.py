@@ -64,6 +64,9 @@ QUIET_FLAGS = ("--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND",
                "--no-pings", "--dns-prefetch-disable")
 _FALLBACK_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 _RETRY_AFTER = 60.0  # seconds before a browser that failed to start is tried again
+#: Browser tabs of one renderer: `export_many` draws this many charts at once (kaleido
+#: reloads a tab after every chart, so a second tab keeps the browser busy meanwhile).
+TABS = 2
 
 
 class Export(NamedTuple):
@@ -143,8 +146,10 @@ class ChartRenderer:
     """
 
     def __init__(self, browser_path: str | os.PathLike | None = None, *,
-                 timeout: float = 30.0, start_timeout: float = 60.0) -> None:
+                 timeout: float = 30.0, start_timeout: float = 60.0,
+                 tabs: int = TABS) -> None:
         self._browser_path = browser_path
+        self.tabs = max(1, tabs)
         self.timeout = timeout
         self.start_timeout = start_timeout
         self._render_lock = threading.Lock()  # one render at a time; taken before _lock
@@ -192,7 +197,7 @@ class ChartRenderer:
             # no kaleido timeout: cancelling inside choreographer leaves a broken channel;
             # `export` times renders out itself and restarts the browser instead
             k = Kaleido(path=str(browser), browser_cls=_Chromium, enable_extensions=False,
-                        page_generator=_page_generator(), timeout=None)
+                        page_generator=_page_generator(), timeout=None, n=self.tabs)
             await k.open()
             return k
 
@@ -273,6 +278,52 @@ class ChartRenderer:
             with self._lock:
                 self._stop_browser()
             return Export(None, reason)
+
+    def export_many(self, figures: list[go.Figure], fmt: Format) -> list[Export]:
+        """Every figure like `export`, drawn `tabs` at a time; results in the same order.
+
+        Each chart's timeout counts from its own start. A chart that fails or times out
+        gets its reason (the others keep their images) and the browser restarts afterwards.
+        """
+        if not figures:
+            return []
+        specs = [print_figure(f).to_dict() for f in figures]
+        opts = {"format": fmt, "scale": PNG_SCALE if fmt == "png" else 1}
+        with self._render_lock:
+            if reason := self._ready():
+                return [Export(None, reason)] * len(figures)
+            kaleido, tabs = self._kaleido, self.tabs
+
+            async def one(spec, turn: asyncio.Semaphore) -> bytes:
+                async with turn:
+                    return await asyncio.wait_for(kaleido.calc_fig(spec, opts=opts),
+                                                  self.timeout)
+
+            async def every():
+                turn = asyncio.Semaphore(tabs)
+                return await asyncio.gather(*(one(spec, turn) for spec in specs),
+                                            return_exceptions=True)
+
+            rounds = -(-len(specs) // tabs)
+            try:
+                results = self._run(every(), self.timeout * rounds + 30)
+            except TimeoutError:
+                results = [TimeoutError()] * len(specs)
+            exports = []
+            for result in results:
+                if isinstance(result, bytes):
+                    exports.append(Export(result))
+                elif isinstance(result, TimeoutError | asyncio.TimeoutError):
+                    exports.append(Export(None, TIMED_OUT))
+                else:
+                    log.warning("A report chart could not be drawn", exc_info=result)
+                    exports.append(Export(None, FAILED))
+            if any(e.image is None for e in exports):
+                log.warning("%d report chart(s) not drawn; restarting Chromium",
+                            sum(e.image is None for e in exports))
+                with self._lock:
+                    self._stop_browser()
+            return exports
 
 
 _shared: ChartRenderer | None = None

@@ -313,6 +313,7 @@ def render_docx(report: Report, charts: ChartRenderer | None = None) -> bytes:
     w = _Writer(doc, ChartCache(charts, "png"))
     sections, appendix = visible(report.sections), visible(report.appendix)
     # charts first: a reason why one could not be drawn belongs in the cover's notes
+    w.charts.prefetch([*_figures(sections), *_figures(appendix)])
     for figure in (*_figures(sections), *_figures(appendix)):
         w.images[id(figure)] = w.charts.image(figure)
     _cover(w, report, [*report.notes, *w.charts.reasons])

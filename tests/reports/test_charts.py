@@ -6,6 +6,7 @@ import pytest
 
 from reports import charts as charts_module
 from reports.charts import (
+    FAILED,
     NO_BROWSER,
     PNG_SCALE,
     PRINT_WIDTH,
@@ -129,3 +130,36 @@ def test_no_request_leaves_the_machine(charts, monkeypatch):
         thread.join(2)
         server.close()
     assert seen == []
+
+
+def test_export_many_without_a_browser_gives_every_figure_the_reason():
+    renderer = ChartRenderer("/finns/inte/chromium")
+    assert renderer.export_many([outcome_chart(), outcome_chart()], "svg") == [
+        Export(None, NO_BROWSER)] * 2
+    assert renderer.export_many([], "svg") == []
+    renderer.close()
+
+
+@pytest.mark.browser
+def test_export_many_draws_every_figure_in_order(charts):
+    import plotly.graph_objects as go
+
+    figures = [go.Figure(go.Bar(x=[f"Stapel{i}"], y=[i + 1])) for i in range(5)]
+    exports = charts.export_many(figures, "svg")
+    assert len(exports) == 5 and all(e.image and e.reason is None for e in exports)
+    for i, export in enumerate(exports):
+        assert f"Stapel{i}".encode() in export.image
+    pngs = charts.export_many(figures[:2], "png")
+    assert all(e.image.startswith(b"\x89PNG") for e in pngs)
+
+
+@pytest.mark.browser
+def test_export_many_times_out_per_chart_and_draws_again_afterwards():
+    with ChartRenderer(timeout=0.001) as renderer:
+        exports = renderer.export_many([outcome_chart()] * 3, "svg")
+        # one times out first; a timeout leaves the browser's channel broken, so the
+        # others may fail with it: tables for all, and a fresh browser next time
+        assert Export(None, TIMED_OUT) in exports
+        assert all(e.image is None and e.reason in (TIMED_OUT, FAILED) for e in exports)
+        renderer.timeout = 30
+        assert all(e.image for e in renderer.export_many([outcome_chart()] * 3, "svg"))
