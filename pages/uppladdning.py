@@ -28,7 +28,7 @@ with st.expander("Mall och instruktioner"):
     st.markdown(sheet_guide_markdown())
 
 st.html(UPLOAD_HINT_STYLE)
-uploaded = st.file_uploader("Välj en arbetsbok (xlsx) eller en eller flera CSV-filer",
+uploaded = st.file_uploader("Välj filerna: en arbetsbok (xlsx) eller CSV-filer, en per blad",
                             type=["xlsx", "csv"], accept_multiple_files=True,
                             key="upload_files")
 st.caption(UPLOAD_HINT)

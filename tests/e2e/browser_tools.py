@@ -168,7 +168,7 @@ def login(page, username: str, password: str) -> None:
     page.get_by_label("Lösenord", exact=True).fill(password)
     settle(page, lambda: page.get_by_role("button", name="Logga in").click())
     # The cookie component reruns the app once the cookie is written; wait for that too.
-    page.get_by_role("heading", level=1).first.wait_for()
+    page.get_by_role("button", name="Logga ut").wait_for()
     wait_quiet(page)
 
 
