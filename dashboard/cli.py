@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "user":
             return _user(args, conf.auth_file)
-        return cli_data.run(args, args.db or conf.database_url)
+        return cli_data.run(args, args.db or conf.database_url, conf.snapshot_dir)
     except UserError as err:
         print(f"Fel: {err}", file=sys.stderr)
         return EXIT_REJECTED

@@ -1,9 +1,16 @@
-"""The data commands of `finsam`: init, demo, import, uploads, undo, template, kpi, report."""
+"""The data commands of `finsam`: init, demo, import, uploads, undo, template, kpi, report.
+
+A command that changes the data (and `init`, which may change the schema) brings the frames
+snapshot up to date before it returns (`loaders.snapshot`), so the app's next viewer reads
+Arrow files instead of waiting for SQL rows. A snapshot that cannot be written is a warning:
+the data is saved, and the app then reads it from the database.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -17,13 +24,39 @@ from loaders.schema import make_engine, upgrade
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED = 0, 1, 2
 
 
-def run(args, database_url: str) -> int:
-    """Dispatch a data command against the database at `database_url`."""
+def run(args, database_url: str, snapshot_dir: Path | None = None) -> int:
+    """Dispatch a data command against the database at `database_url`.
+
+    `snapshot_dir`: where the frames snapshots live when not beside a SQLite file.
+    """
+    engine = make_engine(database_url)
     try:
-        return _dispatch(args, make_engine(database_url))
+        code = _dispatch(args, engine)
     except ImportBusy as err:  # another upload holds the database; nothing was written
         print(f"Fel: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    if code == EXIT_OK and args.command in CHANGES_DATA and not getattr(args, "dry_run", False):
+        refresh_snapshot(engine, database_url, snapshot_dir)
+    return code
+
+
+#: Commands after which the frames snapshot may be out of date.
+CHANGES_DATA = {"init", "demo", "import", "undo"}
+
+
+def refresh_snapshot(engine, database_url: str, snapshot_dir: Path | None) -> None:
+    """Bring the frames snapshot up to date; a failure is a warning, never an error."""
+    from loaders import snapshot
+    from metrics import prepare
+
+    directory = snapshot.directory_for(database_url, snapshot_dir)
+    if directory is None:
+        return
+    try:
+        snapshot.refresh(engine, directory, prepare)
+    except Exception as err:  # noqa: BLE001 - the data is saved; the app can read SQL
+        print(f"Varning: ögonblicksbilden av data i {directory} kunde inte skrivas ({err}). "
+              "Datan är sparad; appen läser den från databasen i stället.", file=sys.stderr)
 
 
 def _dispatch(args, engine) -> int:

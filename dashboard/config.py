@@ -25,6 +25,9 @@ class Settings:
     #: tillgänglighetsredogörelse (`FINSAM_A11Y_ORGANISATION`, `FINSAM_A11Y_CONTACT`).
     a11y_organisation: str | None = None
     a11y_contact: str | None = None
+    #: Where the frames snapshots live (`FINSAM_SNAPSHOT_DIR`); unset: beside a SQLite file,
+    #: `data/snapshots/` for other databases (loaders/snapshot.py).
+    snapshot_dir: Path | None = None
 
 
 def settings(environ: dict[str, str] | None = None) -> Settings:
@@ -38,4 +41,6 @@ def settings(environ: dict[str, str] | None = None) -> Settings:
         suppress=max(1, int(env.get("FINSAM_SUPPRESS") or 5)),
         a11y_organisation=env.get("FINSAM_A11Y_ORGANISATION") or None,
         a11y_contact=env.get("FINSAM_A11Y_CONTACT") or None,
+        snapshot_dir=Path(env["FINSAM_SNAPSHOT_DIR"]) if env.get("FINSAM_SNAPSHOT_DIR")
+        else None,
     )

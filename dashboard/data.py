@@ -1,25 +1,36 @@
 """Cached data access for the pages: engine, data version, frames scoped to the viewer.
 
 Frames are cached per data version (a new upload or undo changes it), so a filter change
-never touches the database. Scoping happens here, once: a page only ever receives rows of
-the förbund (and, for styrgrupp, the insatser) its viewer may see.
+never touches the database. They come from the data version's snapshot on disk
+(`loaders.snapshot`: Arrow files an import writes right after its commit, or the first
+reader builds), read in a fraction of a second instead of seconds of SQL rows. A
+background thread per process keeps the current version's frames loaded: it starts with
+the first page anyone opens (the login page) and reloads within a second of any upload or
+undo, by anyone, in any process. Scoping happens here, once: a page only ever receives rows
+of the förbund (and, for styrgrupp, the insatser) its viewer may see.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
+from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.auth import Viewer
+from dashboard.auth import Viewer, all_users
+from dashboard.config import settings
 from dashboard.filters import FilterOptions
 from dashboard.filters import filter_options as options_of
+from dashboard.warm import keep_warm
+from loaders import snapshot
 from loaders.demo_finance import UNIT_COSTS_NOTE
-from loaders.frames import load_frames
 from loaders.history import data_version
-from loaders.installation import non_demo_forbund
+from loaders.installation import demo_forbund, non_demo_forbund
 from loaders.schema import make_engine, upgrade
 from metrics import (
     KpiResult,
@@ -48,58 +59,174 @@ def engine(url: str) -> Engine:
     return eng
 
 
-@st.cache_data(ttl=5, show_spinner=False)
+@st.cache_data(ttl=1, show_spinner=False)
 def current_version(url: str) -> str:
-    """The data version, re-read at most every few seconds."""
-    return data_version(engine(url))
+    """The data version, re-read at most once a second (one query on the uploads table)."""
+    return _version(url)
+
+
+def _version(url: str) -> str:
+    # Caches take frames unhashed and key them by this version: it names the database too,
+    # so two databases with as many uploads never share a cached result.
+    tag = hashlib.sha256(url.encode()).hexdigest()[:8]
+    return f"{data_version(engine(url))}@{tag}"
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _non_demo_forbund(url: str, version: str) -> tuple[str, ...]:
-    return tuple(non_demo_forbund(engine(url)))
+    loaded = _loaded.get(url)
+    if loaded is None or loaded[0] != version:  # before the frames are read: ask SQL
+        return tuple(non_demo_forbund(engine(url)))
+    names = {name for frame in loaded[1].values() if "forbund" in frame.columns
+             for name in frame["forbund"].cast(pl.String).unique().drop_nulls().to_list()}
+    return tuple(sorted(names - demo_forbund()))
 
 
 def non_demo_forbund_count(url: str) -> int:
     """Förbund in the database that are not demo förbund (0: demo mode is safe).
 
-    Computed once per data version, so an import turns demo mode off within the few
-    seconds `current_version` is cached.
+    Computed once per data version, so an import turns demo mode off within the second
+    `current_version` is cached.
     """
+    _start_warming(url)
     return len(_non_demo_forbund(url, current_version(url)))
+
+
+def snapshot_dir(url: str) -> Path | None:
+    """Where the frames snapshots of `url` live (None: the frames come from SQL each time)."""
+    return snapshot.directory_for(url, settings().snapshot_dir)
+
+
+def load_all_frames(url: str) -> Frames:
+    """Every table, `prepare`d, of the database's current state (from its snapshot)."""
+    return snapshot.load(engine(url), snapshot_dir(url), prepare)
+
+
+#: Per database, the data version most recently read and its frames.
+_loaded: dict[str, tuple[str, Frames]] = {}
 
 
 @st.cache_resource(max_entries=2, show_spinner="Läser data …")
 def _all_frames(url: str, version: str) -> Frames:
     # polars frames are immutable, so one shared copy is safe (no pickling per rerun);
-    # `prepare` once here makes every filter change compare integers, not strings.
-    return prepare(load_frames(engine(url)))
+    # `prepare` (in the snapshot) makes every filter change compare integers, not strings.
+    frames = load_all_frames(url)
+    _loaded[url] = (version, frames)
+    return frames
 
 
 def scope(frames: Frames, viewer: Viewer) -> Frames:
     """Only the rows `viewer` may see; tables without förbund are shared reference data."""
+    return _scope_rows(frames, scope_key(viewer))
+
+
+#: (role kind, förbund, insatser): what `scope` depends on.
+ScopeKey = tuple[str, tuple[str, ...], tuple[str, ...]]
+ALL_ROWS: ScopeKey = ("admin", (), ())
+
+
+def scope_key(viewer: Viewer) -> ScopeKey:
+    """What the viewer's rows depend on: viewers with the same key see the same rows."""
     if viewer.role == "admin":
+        return ALL_ROWS
+    if viewer.role == "styrgrupp":
+        return "styrgrupp", tuple(viewer.forbund), tuple(viewer.insatser)
+    return "forbund", tuple(viewer.forbund), ()
+
+
+def _scope_rows(frames: Frames, key: ScopeKey) -> Frames:
+    kind, forbund, insatser = key
+    if kind == "admin":
         return frames
     out = {}
     for name, frame in frames.items():
         if "forbund" not in frame.columns:
             out[name] = frame
             continue
-        keep = pl.col("forbund").cast(pl.String).is_in(list(viewer.forbund))
-        if viewer.role == "styrgrupp" and "insats" in frame.columns:
-            keep = keep & pl.col("insats").cast(pl.String).is_in(list(viewer.insatser))
+        # Categorical columns are compared as they are: a cast to text would copy every row.
+        keep = pl.col("forbund").is_in(list(forbund))
+        if kind == "styrgrupp" and "insats" in frame.columns:
+            keep = keep & pl.col("insats").is_in(list(insatser))
         out[name] = frame.filter(keep)
     return out
 
 
+def _scoped(url: str, version: str, key: ScopeKey) -> Frames:
+    # All rows are the cached frames themselves: a second cache entry would keep an old
+    # version's frames in memory after `_all_frames` let them go.
+    if key == ALL_ROWS:
+        return _all_frames(url, version)
+    return _scoped_rows(url, version, key)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _scoped(url: str, version: str, viewer: Viewer) -> Frames:
-    return scope(_all_frames(url, version), viewer)
+def _scoped_rows(url: str, version: str, key: ScopeKey) -> Frames:
+    return _scope_rows(_all_frames(url, version), key)
 
 
 def frames_for(url: str, viewer: Viewer) -> tuple[str, Frames]:
     """(data version, frames the viewer may see)."""
+    _start_warming(url)
+    key = scope_key(viewer)
+    _seen[url][key] = time.monotonic()
     version = current_version(url)
-    return version, _scoped(url, version, viewer)
+    return version, _scoped(url, version, key)
+
+
+# Warming (dashboard/warm.py): on a new data version, before any viewer asks, load the
+# frames; the scoped frames and filter options of the scopes viewers used in the last hour,
+# then of the users who may log in; the demo check; the administrators' options.
+
+#: Scopes whose caches are refilled on a new data version, with when they were last used.
+_seen: defaultdict[str, dict[ScopeKey, float]] = defaultdict(dict)
+SEEN_FOR_S = 3600.0
+#: At most this many scopes are warmed (recent viewers' first): fewer than `_scoped_rows`
+#: keeps, so warming never evicts what it just filled.
+MAX_WARM_SCOPES = 16
+
+
+def _start_warming(url: str) -> None:
+    keep_warm(url, lambda: _version(url), lambda version: _fill(url, version))
+
+
+def _fill(url: str, version: str) -> None:
+    _all_frames(url, version)
+    now = time.monotonic()
+    seen = _seen[url]
+    for key, when in list(seen.items()):
+        if now - when > SEEN_FOR_S:
+            seen.pop(key, None)
+    recent = sorted(seen, key=seen.get, reverse=True)  # the most recent viewer first
+    keys = list(dict.fromkeys([*recent, *_configured_scopes()]))[:MAX_WARM_SCOPES]
+    for key in keys:
+        if key != ALL_ROWS:
+            _options(_scoped(url, version, key), version, key, date.today())
+    _non_demo_forbund(url, version)
+    _options(_all_frames(url, version), version, ALL_ROWS, date.today())
+    _warm_imports()
+
+
+def _configured_scopes() -> list[ScopeKey]:
+    """The scopes of the users who may log in (the auth file's, or the demo users)."""
+    try:
+        users = all_users(settings()).values()
+    except Exception:  # noqa: BLE001 - a broken auth file is the login page's to report
+        return []
+    return [scope_key(Viewer(u.username, u.name, u.role, u.forbund, u.insatser))
+            for u in users]
+
+
+def _warm_imports() -> None:
+    """Import what the first page draws with and build one figure.
+
+    Plotly loads its validators on first use; done here, the first viewer after a server
+    start does not wait for it.
+    """
+    import plotly.graph_objects as go
+
+    from dashboard import ui
+
+    ui.style(go.Figure(go.Scatter(x=[2024], y=[0.5])), "", None)
 
 
 def only_forbund(frames: Frames, forbund: str) -> Frames:
@@ -108,19 +235,27 @@ def only_forbund(frames: Frames, forbund: str) -> Frames:
             else frame for name, frame in frames.items()}
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def frames_of_forbund(url: str, version: str, viewer: Viewer, forbund: str) -> Frames:
     """The viewer's frames narrowed to the förbund the sidebar selects.
 
     Every page shows one förbund, so every metric call then scans that förbund's rows only
     instead of all förbund's (on the large demo: one sixtieth).
     """
-    return only_forbund(_scoped(url, version, viewer), forbund)
+    return _of_forbund(url, version, scope_key(viewer), forbund)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _of_forbund(url: str, version: str, key: ScopeKey, forbund: str) -> Frames:
+    return only_forbund(_scoped(url, version, key), forbund)
+
+
+def filter_options(frames: Frames, version: str, viewer: Viewer, today: date) -> FilterOptions:
+    """The sidebar's options for the frames `viewer` sees (recomputed on a new upload)."""
+    return _options(frames, version, scope_key(viewer), today)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def filter_options(_frames: Frames, version: str, viewer: Viewer, today: date) -> FilterOptions:
-    """The sidebar's options for the frames `viewer` sees (recomputed on a new upload)."""
+def _options(_frames: Frames, version: str, key: ScopeKey, today: date) -> FilterOptions:
     return options_of(_frames, today)
 
 
