@@ -8,8 +8,9 @@ dtypes, row order and values.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import random
+import subprocess
+import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -319,14 +320,18 @@ def test_threads_building_at_once_get_the_same_frames_and_one_snapshot(sqlite_en
                                                                    directory).name]
 
 
-def _refresh_in_process(url: str, directory: str, queue) -> None:
-    engine = make_engine(url)
-    try:
-        queue.put(snapshot.refresh(engine, Path(directory), prepare))
-    except BaseException as err:  # noqa: BLE001
-        queue.put(repr(err))
-    finally:
-        engine.dispose()
+#: One process's snapshot build, printing the folder it settled on. A fresh interpreter, not
+#: multiprocessing: after an AppTest has run, spawn would re-run the app script as __main__.
+_REFRESH = """
+import sys
+from pathlib import Path
+from loaders import snapshot
+from loaders.schema import make_engine
+from metrics import prepare
+engine = make_engine(sys.argv[1])
+print(snapshot.refresh(engine, Path(sys.argv[2]), prepare))
+engine.dispose()
+"""
 
 
 def test_processes_building_at_once_leave_one_whole_snapshot(tmp_path):
@@ -335,15 +340,12 @@ def test_processes_building_at_once_leave_one_whole_snapshot(tmp_path):
     upgrade(engine)
     add_episodes(engine, *(f"D-{i}" for i in range(200)))
     directory = tmp_path / "frames"
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    procs = [context.Process(target=_refresh_in_process, args=(url, str(directory), queue))
+    procs = [subprocess.Popen([sys.executable, "-c", _REFRESH, url, str(directory)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(3)]
-    for p in procs:
-        p.start()
-    keys = [queue.get(timeout=120) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
+    outputs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
+    keys = [out.strip().splitlines()[-1] for out, _ in outputs]
 
     folder = current_folder(engine, directory)
     assert keys == [folder.name] * 3
