@@ -102,6 +102,7 @@ _WATCH = """([label, differs, afterClick]) => {
     }
   };
   check();
+  window.__checkEnded = check;  // also polled: a rerun that redraws the same text mutates nothing
   new MutationObserver(check).observe(document.body,
                                       {subtree: true, childList: true, characterData: true});
 }"""
@@ -172,7 +173,8 @@ def wait_for_ended(page, since_click: bool, timeout: float = 180.0) -> float:
     t0 = time.perf_counter()
     idle_since = None
     while time.perf_counter() - t0 < timeout:
-        shown, click = page.evaluate("() => [window.__endedAt, window.__clickAt]")
+        shown, click = page.evaluate(
+            "() => { window.__checkEnded?.(); return [window.__endedAt, window.__clickAt]; }")
         if shown is not None:
             return (shown - (click if since_click else 0.0)) / 1000
         if ended_value(page) is not None and page.evaluate(_SCRIPT_STATE) == "notRunning":
@@ -286,13 +288,17 @@ def run() -> dict:
         cold, cold_returning = [], []
         for i in range(COLD_STARTS):
             with streamlit_server(url, tmp_path, timeout=120) as base:
-                seconds = timed_login(returning.new_page(), base, BOARD)
+                page = returning.new_page()
+                seconds = timed_login(page, base, BOARD)
+                page.close()  # a page left open would keep reconnecting to a stopped server
             if i:  # the first start fills the browser's cache
                 cold_returning.append(seconds)
                 progress(f"cold login, returning browser: {seconds:.2f}")
         for _ in range(COLD_STARTS - 1):
             with streamlit_server(url, tmp_path, timeout=120) as base:
-                cold.append(timed_login(new_page(browser), base, BOARD))
+                page = new_page(browser)
+                cold.append(timed_login(page, base, BOARD))
+                page.context.close()
                 progress(f"cold login, new browser: {cold[-1]:.2f}")
         with streamlit_server(url, tmp_path, timeout=120) as base:
             board = new_page(browser)

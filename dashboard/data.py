@@ -26,6 +26,14 @@ from dashboard.auth import Viewer, all_users
 from dashboard.config import settings
 from dashboard.filters import FilterOptions
 from dashboard.filters import filter_options as options_of
+from dashboard.scoping import (  # noqa: F401 (`scope` re-exported: tests and pages use data.scope)
+    ALL_ROWS,
+    ScopeKey,
+    only_forbund,
+    scope,
+    scope_key,
+    scope_rows,
+)
 from dashboard.warm import keep_warm
 from loaders import snapshot
 from loaders.demo_finance import UNIT_COSTS_NOTE
@@ -115,42 +123,6 @@ def _all_frames(url: str, version: str) -> Frames:
     return frames
 
 
-def scope(frames: Frames, viewer: Viewer) -> Frames:
-    """Only the rows `viewer` may see; tables without förbund are shared reference data."""
-    return _scope_rows(frames, scope_key(viewer))
-
-
-#: (role kind, förbund, insatser): what `scope` depends on.
-ScopeKey = tuple[str, tuple[str, ...], tuple[str, ...]]
-ALL_ROWS: ScopeKey = ("admin", (), ())
-
-
-def scope_key(viewer: Viewer) -> ScopeKey:
-    """What the viewer's rows depend on: viewers with the same key see the same rows."""
-    if viewer.role == "admin":
-        return ALL_ROWS
-    if viewer.role == "styrgrupp":
-        return "styrgrupp", tuple(viewer.forbund), tuple(viewer.insatser)
-    return "forbund", tuple(viewer.forbund), ()
-
-
-def _scope_rows(frames: Frames, key: ScopeKey) -> Frames:
-    kind, forbund, insatser = key
-    if kind == "admin":
-        return frames
-    out = {}
-    for name, frame in frames.items():
-        if "forbund" not in frame.columns:
-            out[name] = frame
-            continue
-        # Categorical columns are compared as they are: a cast to text would copy every row.
-        keep = pl.col("forbund").is_in(list(forbund))
-        if kind == "styrgrupp" and "insats" in frame.columns:
-            keep = keep & pl.col("insats").is_in(list(insatser))
-        out[name] = frame.filter(keep)
-    return out
-
-
 def _scoped(url: str, version: str, key: ScopeKey) -> Frames:
     # All rows are the cached frames themselves: a second cache entry would keep an old
     # version's frames in memory after `_all_frames` let them go.
@@ -161,7 +133,7 @@ def _scoped(url: str, version: str, key: ScopeKey) -> Frames:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _scoped_rows(url: str, version: str, key: ScopeKey) -> Frames:
-    return _scope_rows(_all_frames(url, version), key)
+    return scope_rows(_all_frames(url, version), key)
 
 
 def frames_for(url: str, viewer: Viewer) -> tuple[str, Frames]:
@@ -227,12 +199,6 @@ def _warm_imports() -> None:
     from dashboard import ui
 
     ui.style(go.Figure(go.Scatter(x=[2024], y=[0.5])), "", None)
-
-
-def only_forbund(frames: Frames, forbund: str) -> Frames:
-    """The rows of one förbund; tables without förbund are shared reference data."""
-    return {name: frame.filter(pl.col("forbund") == forbund) if "forbund" in frame.columns
-            else frame for name, frame in frames.items()}
 
 
 def frames_of_forbund(url: str, version: str, viewer: Viewer, forbund: str) -> Frames:
