@@ -88,20 +88,30 @@ def chart_text(text: object) -> str:
     return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-def _plain(value):
-    """`value` with every string in it escaped by `chart_text`; the same object if none changed."""
+def map_strings(value, fn, *, keep_key=lambda key: False):
+    """`value` with `fn` applied to every string in it (dicts, lists, arrays, nested).
+
+    Returns the same object where nothing changed, so a caller can tell whether to set it.
+    Dict entries whose key `keep_key` accepts are left as they are.
+    """
     if isinstance(value, str):
-        escaped = chart_text(value)
-        return value if escaped == value else escaped
+        changed = fn(value)
+        return value if changed == value else changed
     if isinstance(value, dict):
-        out = {k: v if k.endswith("template") else _plain(v) for k, v in value.items()}
+        out = {k: v if keep_key(k) else map_strings(v, fn, keep_key=keep_key)
+               for k, v in value.items()}
         return value if all(out[k] is value[k] for k in value) else out
     if isinstance(value, list | tuple) or getattr(getattr(value, "dtype", None), "kind",
                                                   None) in ("O", "U", "S"):
         items = list(value)
-        out = [_plain(v) for v in items]
+        out = [map_strings(v, fn, keep_key=keep_key) for v in items]
         return value if all(a is b for a, b in zip(out, items, strict=True)) else out
     return value
+
+
+def _plain(value):
+    """`value` with every string in it escaped by `chart_text` (hover templates are markup)."""
+    return map_strings(value, chart_text, keep_key=lambda key: key.endswith("template"))
 
 
 def figure(fig: go.Figure) -> go.Figure:

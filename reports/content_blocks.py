@@ -135,17 +135,7 @@ def column_pairs(tab: Table, *headers: str) -> list[tuple[str, ...]]:
 
 def _no_icons(value):
     """`value` with the status icons left out of every string; the same object if none."""
-    if isinstance(value, str):
-        return plain(value) if _ICONS.search(value) else value
-    if isinstance(value, dict):
-        out = {k: _no_icons(v) for k, v in value.items()}
-        return value if all(out[k] is value[k] for k in value) else out
-    if isinstance(value, list | tuple) or getattr(getattr(value, "dtype", None), "kind",
-                                                  None) in ("O", "U", "S"):
-        items = list(value)
-        out = [_no_icons(v) for v in items]
-        return value if all(a is b for a, b in zip(out, items, strict=True)) else out
-    return value
+    return escape.map_strings(value, lambda text: plain(text) if _ICONS.search(text) else text)
 
 
 def without_icons(fig: go.Figure) -> go.Figure:
