@@ -5,19 +5,10 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.context import page_context
+from dashboard.page_views import DISTRIBUTIONS, FLOW, TREND_FLOW
 from metrics.registry import BY_KEY, Unit
 
-FLOW = ("started", "ended", "dropped_out", "completed", "active_at_end",
-        "participants_in_period")
-TREND_FLOW = ("started", "completed", "dropped_out", "active_at_end")
 FREQ = {"Per år": "year", "Per kvartal": "quarter"}
-DISTRIBUTIONS = {
-    "aldersgrupp": "Åldersgrupp",
-    "utbildningsniva": "Utbildningsnivå",
-    "offentlig_forsorjning": "Tid i offentlig försörjning före start",
-    "tid_i_insats": "Tid i insatsen (avslutade)",
-    "avslutsorsak": "Avslutsorsak (avslutade)",
-}
 TIME = ("throughput_months_mean", "throughput_months_median", "public_support_years_mean",
         "step_up_share")
 

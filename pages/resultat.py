@@ -5,38 +5,23 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.context import page_context
+from dashboard.page_views import (
+    BY_KEYS,
+    BY_LABELS,
+    COMPLETED,
+    ENDED,
+    FOLLOWUP,
+    FOLLOWUP_COUNTS,
+    FOLLOWUP_HEADERS,
+    HORIZONS,
+    OUTCOME_HEADERS,
+    OUTCOMES,
+    TREND_KEYS,
+)
 from metrics.registry import BY_KEY, Unit
 
-COMPLETED = ("share_work", "share_studies", "share_rehab", "share_other")
-ENDED = ("share_work_incl_dropouts", "share_studies_incl_dropouts",
-         "share_rehab_incl_dropouts", "share_dropout")
-OUTCOMES = {
-    "Av fullföljda": {"Arbete": "share_work", "Studier": "share_studies",
-                      "Fortsatt rehabilitering": "share_rehab", "Annat avslut": "share_other"},
-    "Av alla avslutade (inkl. avbrott)": {
-        "Arbete": "share_work_incl_dropouts", "Studier": "share_studies_incl_dropouts",
-        "Fortsatt rehabilitering": "share_rehab_incl_dropouts", "Avbrott": "share_dropout"},
-}
-OUTCOME_HEADERS = {"series": "Bas", "category": "Avslut", "text": "Andel",
-                   "target_text": "Mål", "status": "Målstatus"}
-BY_KEYS = ("share_work", "share_studies", "share_rehab", "share_dropout")
-BY_LABELS = {k: BY_KEY[k].label for k in BY_KEYS}
 GROUPINGS = {"kon": "Kön", "remittent": "Remittent"}
-TREND_KEYS = ("share_work", "share_studies", "share_rehab", "share_towards_work",
-              "share_dropout")
 TREND_CHOICES = {BY_KEY[k].label: k for k in TREND_KEYS}
-HORIZONS = (6, 12, 24)
-FOLLOWUP = {
-    label: {f"{m} mån": f"share_{group}_{m}m" for m in HORIZONS}
-    for group, label in (("work", "Arbete"), ("studies", "Studier"),
-                         ("rehab", "Fortsatt rehabilitering"))
-}
-FOLLOWUP_COUNTS = {
-    "Antal uppföljda": {f"{m} mån": f"followed_up_{m}m" for m in HORIZONS},
-    "Uppföljda av fullföljda": {f"{m} mån": f"followup_coverage_{m}m" for m in HORIZONS},
-}
-FOLLOWUP_HEADERS = {"series": "Mått", "category": "Tid efter avslut", "text": "Värde",
-                    "target_text": "Mål", "status": "Målstatus"}
 
 ctx = page_context("resultat")
 sel, t, title = ctx.filters.selection, ctx.threshold, ctx.filters.title

@@ -8,6 +8,7 @@ före → efter. Every table and chart comes from the page's calls and chart bui
 from __future__ import annotations
 
 from dashboard import charts, display
+from dashboard.page_views import DISTRIBUTIONS, FLOW, TREND_FLOW
 from metrics.registry import BY_KEY, Unit
 from reports.content_blocks import (
     Ctx,
@@ -19,17 +20,6 @@ from reports.content_blocks import (
 )
 from reports.model import Block, Paragraph, Section
 
-# The Deltagare page's constants (pages/deltagare.py)
-FLOW = ("started", "ended", "dropped_out", "completed", "active_at_end",
-        "participants_in_period")
-TREND_FLOW = ("started", "completed", "dropped_out", "active_at_end")
-DISTRIBUTIONS = {
-    "aldersgrupp": "Åldersgrupp",
-    "utbildningsniva": "Utbildningsnivå",
-    "offentlig_forsorjning": "Tid i offentlig försörjning före start",
-    "tid_i_insats": "Tid i insatsen (avslutade)",
-    "avslutsorsak": "Avslutsorsak (avslutade)",
-}
 TIME = ("throughput_months_mean", "throughput_months_median", "public_support_years_mean",
         "step_up_share", "ended_with_steps")
 THROUGHPUT = ("throughput_months_mean", "throughput_months_median")
