@@ -11,15 +11,14 @@ written to a temporary file next to it and moved into place in one step.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from dashboard import atomic
 from dashboard.cli_kpi import add_selection_options, selection_from_args
 from loaders.frames import load_frames
 from loaders.history import list_uploads
@@ -63,23 +62,8 @@ def only_forbund(frames: dict[str, pl.DataFrame], forbund: str) -> dict[str, pl.
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """`data` at `path`, or nothing new there.
-
-    A temporary file in the same folder, then `os.replace`; the temporary file is removed
-    on any failure (also Ctrl-C).
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _file_mode(path))  # mkstemp's 0600 → what open() would have given
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """`data` at `path`, or nothing new there, with the mode `open()` would have given."""
+    atomic.write_atomically(path, data, _file_mode(path))
 
 
 def _file_mode(path: Path) -> int:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bcrypt
 import yaml
+
+from dashboard import atomic
 
 ROLES = ("admin", "samordnare", "styrelse", "styrgrupp")
 ROLE_LABELS = {"admin": "Administratör", "samordnare": "Förbundssamordnare",
@@ -85,23 +86,8 @@ def save_users(path: Path, users: dict[str, User]) -> None:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace `path` atomically with `text`, readable by its owner only at every moment.
-
-    The temporary file is created with mode 0600 (`mkstemp` uses O_CREAT|O_EXCL), so there
-    is no window in which another local user could read it before a chmod.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Replace `path` atomically with `text`, readable by its owner only at every moment."""
+    atomic.write_atomically(path, text.encode("utf-8"))
 
 
 def add_user(path: Path, user: User, password: str) -> None:
