@@ -60,10 +60,11 @@ def download_buttons(table: pl.DataFrame, name: str) -> None:
     left, right, _ = st.columns([1, 1, 4])
     csv = "\ufeff" + escape.csv_frame(table).write_csv(separator=";")
     left.download_button("Ladda ner CSV", csv.encode("utf-8"), f"{name}.csv", "text/csv",
-                         key=f"csv_{name}", icon=":material/download:")
+                         key=f"csv_{name}", icon=":material/download:", on_click="ignore")
     right.download_button("Ladda ner Excel", workbook_bytes({name: table}), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx_{name}", icon=":material/download:")
+                          key=f"xlsx_{name}", icon=":material/download:",
+                          on_click="ignore")
 
 
 #: Chart texts (labels, ticks, axis titles) in a grey that keeps 7:1 on white, set on every

@@ -30,7 +30,7 @@ if rows:
     st.download_button(f"Ladda ner raderna i uppladdning {chosen} (xlsx)",
                        ui.workbook_bytes(rows),
                        f"uppladdning-{chosen}.xlsx", icon=":material/download:",
-                       key="history_download")
+                       key="history_download", on_click="ignore")
 
 upload = next(u for u in uploads if u["id"] == chosen)
 if upload["status"] == "committed" and scope is not None \

@@ -24,7 +24,8 @@ st.markdown(f"Ladda upp kvartalets uppgifter för **{scope_text}**. Uppladdninge
 
 with st.expander("Mall och instruktioner"):
     st.download_button("Ladda ner mallen (xlsx)", build_template(), "finsam-mall.xlsx",
-                       icon=":material/download:", key="template_download")
+                       icon=":material/download:", key="template_download",
+                       on_click="ignore")
     st.markdown(sheet_guide_markdown())
 
 st.html(UPLOAD_HINT_STYLE)
@@ -55,7 +56,8 @@ if issues:
     if check.report_xlsx:
         st.download_button("Ladda ner rapporten med markerade celler (xlsx)",
                            check.report_xlsx, "finsam-kontroll.xlsx",
-                           icon=":material/download:", key="report_download")
+                           icon=":material/download:", key="report_download",
+                           on_click="ignore")
 else:
     st.success("Inga problem hittades.")
 if check.report is None:

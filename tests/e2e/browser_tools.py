@@ -36,10 +36,10 @@ _OBSERVE = """() => {
       [performance.now(), app.getAttribute('data-test-script-state')]))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
-_SETTLED = """(t0) => {
+_SETTLED = """([t0, runningAtT0]) => {
   const app = document.querySelector("[data-testid='stApp']");
   const runs = window.__finsamRuns || [];
-  return runs.some(([t, s]) => t >= t0 && s === 'running')
+  return (runningAtT0 || runs.some(([t, s]) => t >= t0 && s === 'running'))
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector("[data-testid='stSkeleton']");
 }"""
@@ -141,11 +141,17 @@ def observe_runs(page) -> None:
 
 
 def settle(page, action: Callable[[], object], timeout: float = 30_000) -> float:
-    """Do `action`, wait for the run it triggers to finish; seconds from action to idle."""
+    """Do `action`, wait for the run it triggers to finish; seconds from action to idle.
+
+    A run still going when the action happens is rerun by it without the state ever leaving
+    "running", so no new "running" is recorded: then the end of that run is what we wait for.
+    """
     observe_runs(page)
-    t0 = page.evaluate("performance.now()")
+    t0, running = page.evaluate(f"""() => [performance.now(),
+        document.querySelector("{APP_SELECTOR}").getAttribute('data-test-script-state')
+        === 'running']""")
     action()
-    page.wait_for_function(_SETTLED, arg=t0, timeout=timeout, polling="raf")
+    page.wait_for_function(_SETTLED, arg=[t0, running], timeout=timeout, polling="raf")
     return (page.evaluate("performance.now()") - t0) / 1000
 
 
