@@ -15,6 +15,8 @@ import json
 
 import streamlit as st
 
+from dashboard.browser_cookie import SCRIPT_CLASS
+
 LANGUAGE = "sv"
 #: English names (aria-label, data-title tooltips, title, placeholder) -> Swedish.
 LABELS = {
@@ -31,7 +33,6 @@ LABELS = {
     "Pan": "Panorera", "Zoom in": "Zooma in", "Zoom out": "Zooma ut",
     "Autoscale": "Skala automatiskt", "Reset axes": "Återställ axlarna",
     "Reset view": "Återställ vyn",
-    "extra_streamlit_components.CookieManager.cookie_manager": "Inloggningskakan (tom ram)",
 }
 #: English name starts -> Swedish ("Help for Andel till arbete" -> "Hjälp om …").
 PREFIXES = {"Help for ": "Hjälp om ", "Remove ": "Ta bort "}
@@ -65,14 +66,14 @@ STYLE = f"""<style>
   color: inherit; opacity: 0.75;
 }}
 .js-plotly-plot .plotly .modebar:focus-within .modebar-group {{ opacity: 1; }}
-[data-testid='stElementContainer']:has(> [data-testid='stHtml'] > .finsam-a11y-script) {{
+[data-testid='stElementContainer']:has(> [data-testid='stHtml'] > .{SCRIPT_CLASS}) {{
   display: none;
 }}
 </style>"""
 
 # Runs in the app's own document (st.html is not iframed). Streamlit and plotly redraw their
 # widgets, so names are translated again, at most once per frame, whenever the page changes.
-SCRIPT = """<span class="finsam-a11y-script"></span><script>
+SCRIPT = """<span class="%(script_class)s"></span><script>
 (() => {
   const lang = %(lang)s, labels = %(labels)s, prefixes = %(prefixes)s, named = %(named)s;
   const attrs = ['aria-label', 'data-title', 'title', 'placeholder'];
@@ -111,7 +112,7 @@ SCRIPT = """<span class="finsam-a11y-script"></span><script>
 
 def script() -> str:
     """The script with its data filled in (JSON is valid JavaScript)."""
-    return SCRIPT % {"lang": json.dumps(LANGUAGE), "labels": json.dumps(LABELS),
+    return SCRIPT % {"script_class": SCRIPT_CLASS, "lang": json.dumps(LANGUAGE), "labels": json.dumps(LABELS),
                      "prefixes": json.dumps(PREFIXES), "named": json.dumps(NAMED_BY_SCRIPT)}
 
 

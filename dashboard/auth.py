@@ -8,7 +8,8 @@ OIDC `st.login` where a förbund has an identity provider.
   answer takes as long whether or not the user exists (`check_password`).
 - Throttling: `dashboard.throttle`, one store per process shared by every session.
 - Cookie: `dashboard.tokens` (HMAC over user, token version, expiry and the password hash),
-  written by the browser-side cookie component with SameSite=Strict, Secure on https. It
+  written by a script in the page (`dashboard.browser_cookie`) with SameSite=Strict, Secure
+  on https. It
   cannot be HttpOnly: Streamlit scripts cannot set response headers (docs/SECURITY.md).
 - Revocation: every run checks the session's token version against the auth file's
   `-tokens.json`; logout, `finsam user passwd` and `finsam user remove` bump it.
@@ -18,7 +19,6 @@ OIDC `st.login` where a förbund has an identity provider.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import bcrypt
-import extra_streamlit_components as stx
 import streamlit as st
 
-from dashboard import tokens
+from dashboard import browser_cookie, tokens
 from dashboard.config import MIN_COOKIE_KEY_BYTES, Settings
 from dashboard.throttle import Attempt, Throttle, normalise, wait_message
 from dashboard.users import (
@@ -64,7 +63,6 @@ _ERROR = "_finsam_login_error"
 _LOGGED_OUT = "_finsam_logged_out"
 _USER_FIELD = "_finsam_login_user"
 _PASSWORD_FIELD = "_finsam_login_password"
-_COOKIE_MANAGER = "_finsam_cookie_manager"
 
 
 class ConfigurationError(RuntimeError):
@@ -322,21 +320,17 @@ def _login_form(settings: Settings, key: str) -> None:
 
 
 def _write_cookie(login: _Login) -> None:
-    # Rendered on every run of a session that logged in with its password: with the same
-    # arguments the component is not re-mounted, so the cookie is written once, and a rerun
-    # that comes before the browser wrote it cannot lose it.
+    # Drawn on every run of a session that logged in with its password: the same element is
+    # kept from run to run, so the script runs once, and a rerun that comes before the
+    # browser ran it cannot lose the cookie.
     with st.sidebar:
-        manager = stx.CookieManager(key=_COOKIE_MANAGER)
-        manager.set(COOKIE_NAME, login.cookie, key="_finsam_cookie_set",
-                    expires_at=datetime.fromtimestamp(login.expires, UTC),
-                    secure=_https(), same_site="strict")
+        browser_cookie.run_in_page(browser_cookie.set_cookie_header(
+            COOKIE_NAME, login.cookie, datetime.fromtimestamp(login.expires, UTC), _https()))
 
 
 def _delete_cookie() -> None:
-    # In the main area: the login page has no sidebar, and these hidden frames would open one.
-    manager = stx.CookieManager(key=_COOKIE_MANAGER)
-    with contextlib.suppress(KeyError):  # the component had not reported the cookie yet
-        manager.delete(COOKIE_NAME, key="_finsam_cookie_delete")
+    # In the main area: the login page has no sidebar, and an element there would open one.
+    browser_cookie.run_in_page(browser_cookie.delete_cookie_header(COOKIE_NAME))
 
 
 def viewer(settings: Settings, secrets: dict) -> Viewer | None:

@@ -84,9 +84,7 @@ def logged_in():
         assert not at.exception, at.exception
         submit_login(at, role, passwords[role])
         assert not at.exception, at.exception
-        # In a browser the cookie component reruns the script once the cookie is written,
-        # which removes the login form; AppTest has no frontend, so rerun by hand.
-        at.run()
+        at.run()  # a later run of the same session (a filter change in a browser)
         assert not at.exception, at.exception
         assert any(b.label == "Logga ut" for b in at.sidebar.button)
         return at
@@ -126,15 +124,23 @@ def browser_cookies(monkeypatch) -> dict[str, str]:
 
 @pytest.fixture
 def cookies_set(monkeypatch) -> list[dict]:
-    """Every cookie the app asked the browser to store: name, value and the options."""
-    import extra_streamlit_components as stx
+    """Every cookie the app's page script stores: name, value and the attributes.
+
+    Read from the very string the script assigns to `document.cookie` (AppTest runs no
+    JavaScript); attribute names are lower case, flags map to True.
+    """
+    from dashboard import browser_cookie
 
     written: list[dict] = []
-    original = stx.CookieManager.set
+    original = browser_cookie.run_in_page
 
-    def record(self, cookie, val, *args, **kwargs):
-        written.append({"name": cookie, "value": val, **kwargs})
-        return original(self, cookie, val, *args, **kwargs)
+    def record(cookie: str) -> None:
+        pair, *attributes = cookie.split("; ")
+        name, value = pair.split("=", 1)
+        options = dict(a.split("=", 1) if "=" in a else (a, True) for a in attributes)
+        written.append({"name": name, "value": value,
+                        **{k.lower(): v for k, v in options.items()}})
+        original(cookie)
 
-    monkeypatch.setattr(stx.CookieManager, "set", record)
+    monkeypatch.setattr(browser_cookie, "run_in_page", record)
     return written

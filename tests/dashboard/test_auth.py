@@ -9,6 +9,7 @@ import logging
 import shutil
 import time
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import pytest
 import streamlit as st
@@ -377,9 +378,20 @@ def test_login_cookie_is_samesite_strict_and_secure_over_https(monkeypatch, cook
 
     cookie = cookies_set[-1]
     assert cookie["name"] == "finsam_login"
-    assert cookie["same_site"] == "strict"
-    assert cookie["secure"] is secure
-    expires = cookie["expires_at"]
-    assert expires.tzinfo is not None  # the browser reads it as UTC, not its local time
+    assert cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/"
+    assert cookie.get("secure", False) is secure
+    assert cookie["expires"].endswith(" GMT")  # the browser reads it as UTC, not local time
+    expires = parsedate_to_datetime(cookie["expires"])
     assert 0 < (expires - datetime.now(UTC)).total_seconds() <= 86400
+
+
+def test_logout_tells_the_browser_to_drop_the_cookie(cookies_set):
+    at = login("admin", "demo-admin")
+
+    next(b for b in at.sidebar.button if b.label == "Logga ut").click()
+    at.run()
+
+    assert cookies_set[-1] == {"name": "finsam_login", "value": "", "path": "/",
+                               "max-age": "0", "samesite": "Strict"}
 
