@@ -161,7 +161,7 @@ def _target_text(key: str, target: float | None) -> str:
 
 def _status_text(result: KpiResult, key: str) -> str:
     status = result.target_status.get(key)
-    return f"{display.STATUS[str(status)][0]} {display.STATUS[str(status)][1]}" if status else ""
+    return display.STATUS[str(status)][1] if status else ""
 
 
 def kpi_grid(result: KpiResult, grid: Mapping[str, Mapping[str, str]],
@@ -488,10 +488,10 @@ def results_display(table: pl.DataFrame, keys: Sequence[str], threshold: int,
 #: Per-actor KPIs in the order the Samhällsekonomi tables show them.
 ACTOR_KEYS = ("revenue_per_year", "cost", "revenue_per_participant", "profit_1y", "profit_5y",
               "payback_months")
-NOT_REACHED = "Nås inte"
-OVER_BUDGET = "⚠️ Över budget"
-FORECAST_OVER = "⚠️ Prognos över budget"
-WITHIN_BUDGET = "✅ Inom budget"
+NOT_REACHED = display.NOT_REACHED
+OVER_BUDGET = "Över budget"
+FORECAST_OVER = "Prognos över budget"
+WITHIN_BUDGET = "Inom budget"
 OWN_COSTS = "Förbundets egna kostnader"
 #: NNS answer shares, drawn left to right: positive first, so a target reads along the bar.
 NNS_PARTS = (("nns_positive", "Positiv", display.PALETTE[0]),
@@ -637,7 +637,8 @@ def utilisation_bars(rows: pl.DataFrame, label: str, pace: float | None,
     """
     over = rows["over_budget"].to_list()
     values = rows["utilisation"].to_list()
-    texts = [f"{fmt.percent(v)}{' ⚠️' if o else ''}" for v, o in zip(values, over, strict=True)]
+    texts = [f"{fmt.percent(v)}{' över budget' if o else ''}"
+             for v, o in zip(values, over, strict=True)]
     fig = go.Figure(go.Bar(
         x=rows[label].to_list(), y=values, name=BY_KEY["utilisation"].label, text=texts,
         textposition="inside", insidetextanchor="middle", textfont={"color": "white"},

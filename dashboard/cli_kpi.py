@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 from dashboard import fmt
+from dashboard.display import NOT_REACHED
 from loaders.contract import REFERRER_SYNONYMS, REFERRERS, SEX_SYNONYMS
 from loaders.frames import load_frames
 from metrics import KpiResult, compute_kpis, suppress_kpis, year_period
@@ -108,9 +109,12 @@ def _rows(result: KpiResult, threshold: int):
         base = key.removesuffix("_target")
         label = BY_KEY[base].label + (" (mål)" if key != base else "") if base in BY_KEY else key
         if isinstance(value, dict):
+            not_reached = result.meta.get("payback_not_reached") or ()
             for part, v in value.items():
                 name = f"{key}[{part}]"
-                yield name, f"{label}, {part}", v, _shown(result, name, base, v, threshold)
+                shown = (NOT_REACHED if key == "payback_months" and part in not_reached
+                         else _shown(result, name, base, v, threshold))
+                yield name, f"{label}, {part}", v, shown
         else:
             yield key, label, value, _shown(result, key, base, value, threshold)
         if key in result.upper_bounds:

@@ -9,13 +9,14 @@ their labels ("<5", "för få") before anything is drawn, downloaded or printed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
 from dashboard import fmt
-from metrics.disclosure import explanation
+from metrics.disclosure import SHARES, Shown, explanation
 from metrics.disclosure import label as hidden_label
 from metrics.registry import BY_KEY, Unit
 from metrics.result import KpiResult
@@ -24,9 +25,22 @@ from metrics.result import KpiResult
 # per chart), the default template is built once per process.
 pio.templates.default = "plotly_white"
 
-#: Status -> (icon, Swedish text, colour). Text and icon carry the meaning, not colour alone.
-STATUS = {"met": ("✅", "Mål uppfyllt", "green"), "near": ("⚠️", "Nära målet", "orange"),
-          "not_met": ("❌", "Mål ej uppfyllt", "red")}
+#: Status -> (Material icon, Swedish text, badge colour). The badge's text and icon carry
+#: the meaning, not colour alone; Material icons ship with Streamlit's own font, where an
+#: emoji shows as an empty box on a PC without an emoji font.
+STATUS = {"met": (":material/check_circle:", "Mål uppfyllt", "green"),
+          "near": (":material/error:", "Nära målet", "orange"),
+          "not_met": (":material/cancel:", "Mål ej uppfyllt", "red")}
+#: What a share card says under its value about its base (`count_text`).
+OF = "av"
+#: A payback time whose revenue is zero or negative (KPI.md).
+NOT_REACHED = "Nås inte"
+#: Where a socioeconomic figure comes from (`meta["socioeconomic_source"]`).
+SOCIO_SOURCES = {"evaluation": "uppladdad utvärdering", "estimate": "inbyggd uppskattning"}
+#: Selection field -> Swedish name, as the sidebar labels the filters.
+FILTER_NAMES = {"grupp": "Grupp", "kon": "Kön", "remittent": "Remittent",
+                "aldersgrupp": "Åldersgrupp", "forsorjning_fore": "Försörjning före",
+                "utbildningsniva": "Utbildningsnivå"}
 #: Dark-to-light blues plus a dark grey: distinguishable in colour and in greyscale print.
 PALETTE = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#525252", "#969696", "#d9d9d9"]
 TARGET_COLOUR = "#b2182b"
@@ -41,6 +55,8 @@ def kpi_text(result: KpiResult, key: str, threshold: int, part: str | None = Non
     why = result.disclosure.get(key)
     if why and (lbl := hidden_label(why, threshold, result.upper_bounds.get(key))):
         return lbl
+    if key == "payback_months" and part in (result.meta.get("payback_not_reached") or ()):
+        return NOT_REACHED
     value = result.values.get(key)
     if isinstance(value, dict):
         value = value.get(part) if part else None
@@ -61,16 +77,95 @@ def with_exact(help_text: str, result: KpiResult, key: str, threshold: int,
 
 
 def target_text(result: KpiResult, key: str) -> str | None:
-    """`Mål 25,0 % – ❌ Mål ej uppfyllt`, or None without a target."""
+    """`Mål: minst 25,0 %` (with the direction), or None without a target.
+
+    A target that mixes different insats targets by the selection's counts moves with the
+    filters (studier 9,3 % unfiltered, 7,1 % for women): it says so.
+    """
     target = result.values.get(f"{key}_target")
     if target is None or isinstance(target, dict):
         return None
-    text = f"Mål {fmt.kpi_value(key, target)}"
-    status = result.target_status.get(key)
-    if status and key not in result.disclosure:
-        icon, words, _ = STATUS[str(status)]
-        text += f" – {icon} {words}"
+    direction = (result.meta.get("target_directions") or {}).get(key) \
+        or BY_KEY[key].target_direction
+    text = f"Mål: {direction} {fmt.kpi_value(key, target)}"
+    if key in (result.meta.get("weighted_targets") or ()):
+        text += " (insatsernas mål vägda efter urvalet)"
     return text
+
+
+def status_text(result: KpiResult, key: str) -> str | None:
+    """`Mål uppfyllt` / `Nära målet` / `Mål ej uppfyllt`; None without a status to show."""
+    status = result.target_status.get(key)
+    if status is None or key in result.disclosure:
+        return None
+    return STATUS[str(status)][1]
+
+
+def target_sentence(result: KpiResult, key: str) -> str | None:
+    """The target and its status in one sentence, for a text alternative."""
+    text = target_text(result, key)
+    if text and (words := status_text(result, key)):
+        text += f" – {words}"
+    return text
+
+
+def count_text(result: KpiResult, key: str, threshold: int) -> str | None:
+    """The count and base of a share of people: `11 av 63 fullföljda`, `< 5 av 63 …`.
+
+    Only where the share and its base are both shown (then the count follows from them
+    anyway): a share shown as an upper bound gives `< t`, a share hidden for its
+    neighbours `..`; None when the base is hidden or the KPI is no share of people.
+    """
+    if key not in SHARES:
+        return None
+    base = result.base_n.get(key)
+    if base is None or (base and 0 < base < threshold):
+        return None
+    why = result.disclosure.get(key)
+    noun = BY_KEY[BY_KEY[key].denominator].noun
+    if why == Shown.UPPER_BOUND:
+        count = f"< {threshold}"
+    elif why:
+        if why != Shown.SECONDARY:
+            return None
+        count = ".."
+    else:
+        value = result.values.get(key)
+        if not isinstance(value, int | float):
+            return None
+        count = fmt.number(round(value * base))
+    return f"{count} {OF} {fmt.number(base)} {noun}"
+
+
+def source_text(result: KpiResult, quote: Callable[[str], str] = str) -> str | None:
+    """`Källa: uppladdad utvärdering (2023)` or `Källa: inbyggd uppskattning`.
+
+    Every payback time names its source: an evaluation and the app's own estimate can
+    differ by years, and a board must know which one it is reading. The evaluation's
+    periods come from an upload: `quote` escapes them for where the text goes.
+    """
+    source = result.meta.get("socioeconomic_source")
+    if source not in SOCIO_SOURCES:
+        return None
+    text = f"Källa: {SOCIO_SOURCES[str(source)]}"
+    periods = result.meta.get("socioeconomic_periods") or ()
+    if source == "evaluation" and periods:
+        text += f" ({quote(', '.join(map(str, periods)))})"  # type: ignore[call-overload]
+    return text
+
+
+def whole_insats_text(result: KpiResult, key: str) -> str | None:
+    """`Gäller hela insatsen – Kön och Remittent påverkar inte värdet`.
+
+    For a figure of the whole insats (capacity, budget, costs, evaluations) when filters
+    that do not apply to it are in use.
+    """
+    ignored = result.ignored_filters.get(key)
+    if not ignored:
+        return None
+    names = [FILTER_NAMES.get(f, f) for f in ignored]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+    return f"Gäller hela insatsen – {listed} påverkar inte värdet."
 
 
 def display_table(df: pl.DataFrame, columns: dict[str, str], threshold: int) -> pl.DataFrame:

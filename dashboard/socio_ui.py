@@ -27,17 +27,14 @@ _ROUND = "_socio_whatif_round"  # bumped by "Återställ" so every widget starts
 
 def actor_card(result: KpiResult, key: str, actor: str, threshold: int, *,
                container=None) -> None:
-    """One actor's value of a per-actor KPI as a metric card with help text and target."""
+    """One actor's value of a per-actor KPI as a card, naming its source.
+
+    The source is the uploaded evaluation or the built-in estimate; a target applies to
+    Samhället.
+    """
     kpi = BY_KEY[key]
-    where = container or st
-    reached = actor not in (result.meta.get("payback_not_reached") or ())  # type: ignore[operator]
-    text = (ui.kpi_text(result, key, threshold, actor, short=True)
-            if key != "payback_months" or reached or key in result.disclosure
-            else charts.NOT_REACHED)
-    where.metric(f"{kpi.label}, {actor.lower()}", text,
-                 help=ui.with_exact(kpi.help, result, key, threshold, actor), border=True)
-    if target := ui.target_text(result, key):
-        where.caption(f"{target} (gäller samhället)")
+    ui.kpi_card(result, key, threshold, container=container, part=actor,
+                label=f"{kpi.label}, {actor.lower()}", note=ui.payback_source(result))
 
 
 def unit_cost_grid(assumptions: Assumptions) -> pl.DataFrame:
@@ -99,14 +96,14 @@ def what_if(ctx: PageContext, sel: Selection, title: str) -> None:
     if not base.unit_costs:
         st.warning("Det finns inga schablonkostnader uppladdade (bladet Schablonkostnader). "
                    "Fyll i kostnader per försörjning och aktör nedan för att få en "
-                   "uppskattning.", icon="⚠️")
+                   "uppskattning.", icon=":material/warning:")
     elif data.unit_costs_illustrative(ctx.frames, ctx.version, ctx.viewer):
         st.warning("**Uppskattning med illustrativa schablonkostnader** – inte officiella "
                    "siffror. Ladda upp förbundets egna Schablonkostnader eller ändra "
-                   "värdena nedan.", icon="⚠️")
+                   "värdena nedan.", icon=":material/warning:")
     else:
         st.info("**Uppskattning** byggd på förbundets uppladdade schablonkostnader, "
-                "inte en extern utvärdering.", icon="ℹ️")
+                "inte en extern utvärdering.", icon=":material/info:")
     sig = f"{ctx.version}|{sel.forbund}|{sel.insatser}|{sel.period}|" \
           f"{st.session_state.get(_ROUND, 0)}"
 
@@ -128,7 +125,7 @@ def what_if(ctx: PageContext, sel: Selection, title: str) -> None:
         if abs(sum(split.values()) - 1) > 0.001:
             st.warning(f"Fördelningen summerar till {fmt.percent(sum(split.values()))}, "
                        "inte 100 %: aktörernas kostnader blir inte lika med insatsens.",
-                       icon="⚠️")
+                       icon=":material/warning:")
         cost = st.number_input(
             f"Insatsens kostnad för perioden, kr ({base.cost_source})", min_value=0.0,
             value=base.insats_cost, step=100_000.0, format="%.0f",

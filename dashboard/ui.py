@@ -20,29 +20,55 @@ from dashboard.display import (  # noqa: F401 (re-exported: pages draw with `ui.
     STATUS,
     TARGET_COLOUR,
     add_target,
+    count_text,
     display_table,
     kpi_text,
     percent_ticks,
+    source_text,
+    status_text,
     style,
+    target_sentence,
     target_text,
     too_few_message,
+    whole_insats_text,
     with_exact,
 )
 from metrics.registry import BY_KEY
 from metrics.result import KpiResult
 
 
-def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None) -> None:
-    """One KPI as a metric card with its help text, target and status."""
+def kpi_card(result: KpiResult, key: str, threshold: int, *, container=None,
+             label: str | None = None, help_text: str | None = None, part: str | None = None,
+             note: str | None = None) -> None:
+    """One KPI as a card: value, count and base, target with direction, a status badge.
+
+    The status is a badge with an icon and words inside the card (not colour alone); a
+    share says how many of how many (`display.count_text`); a figure of the whole insats
+    says that the participant filters in use do not move it. `label`/`help_text`/`part`
+    override the registry's (a per-actor KPI names its actor); `note` is a line of its own
+    in markdown, data in it already escaped (`payback_source`).
+    """
     kpi = BY_KEY[key]
     where = container or st
-    where.metric(kpi.label, kpi_text(result, key, threshold, short=True),
-                 help=with_exact(kpi.help, result, key, threshold), border=True)
-    if text := target_text(result, key):
-        missing = result.missing_targets.get(key)
-        if missing:
-            text += f" (saknar mål: {escape.markdown(', '.join(missing))})"
-        where.caption(text)
+    with where.container(border=True):
+        st.metric(label or kpi.label, kpi_text(result, key, threshold, part, short=True),
+                  help=with_exact(help_text or kpi.help, result, key, threshold, part))
+        lines = [count_text(result, key, threshold), note]
+        if text := target_text(result, key):
+            if missing := result.missing_targets.get(key):  # insats names are data
+                text += f" (saknar mål: {escape.markdown(', '.join(missing))})"
+            lines.append(text)
+        lines.append(whole_insats_text(result, key))
+        for line in filter(None, lines):
+            st.caption(line)
+        if (status := result.target_status.get(key)) and key not in result.disclosure:
+            icon, words, colour = STATUS[str(status)]
+            st.badge(words, icon=icon, color=colour)
+
+
+def payback_source(result: KpiResult) -> str | None:
+    """`display.source_text` for a card: the evaluation's periods (from an upload) escaped."""
+    return source_text(result, escape.markdown)
 
 
 def table_with_downloads(table: pl.DataFrame, name: str) -> None:

@@ -61,16 +61,18 @@ def _div(a: float | None, b: float | None) -> float | None:
     return None if a is None or not b else a / b
 
 
-def derived(fye_used: float | None, capacity: float | None, spent: float | None,
-            fye_all: float | None, participants_all: int | None) -> dict[str, float | None]:
-    """Occupancy and costs.
+def derived(capacity: float | None, spent: float | None, fye_all: float | None,
+            participants_all: int | None) -> dict[str, float | None]:
+    """Occupancy and costs of the whole insatser.
 
-    Occupancy uses the (possibly filtered) used fye; costs cannot be split by participant, so
-    they divide by the unfiltered fye and participant counts (`*_all`).
+    A capacity or a cost cannot be split by participant: a board that filters on women must
+    not see a full insats as a failing one. Occupancy and costs divide by the unfiltered
+    fye and participant counts (`*_all`); `fye_used` of the filtered participants is
+    shown on its own.
     """
     return {
         "fye_capacity": capacity,
-        "occupancy": _div(fye_used, capacity),
+        "occupancy": _div(fye_all, capacity),
         "cost_per_fye": _div(spent, fye_all),
         "cost_per_participant": _div(spent, participants_all),
     }

@@ -27,15 +27,17 @@ from metrics.socioeconomic import evaluation
 from metrics.target_values import attach_targets
 from metrics.volumes import volume_by_measure
 
-#: Capacity KPIs that do not depend on which participants are selected.
-UNFILTERED_CAPACITY = ("fye_capacity", "cost_per_fye", "cost_per_participant")
+#: Capacity KPIs of the whole insats: they do not move with participant filters or grupp
+#: (a capacity, a budget or a cost belongs to the insats, not to a subgroup of it).
+UNFILTERED_CAPACITY = ("fye_capacity", "occupancy", "cost_per_fye", "cost_per_participant")
 
 
 def _episode_values(frames: Mapping[str, pl.DataFrame], sel: Selection):
     """Episode KPIs of the filtered selection, plus what costs rest on.
 
-    Costs cannot be split by participant or grupp, so cost per fye/participant and the
-    socioeconomic estimate use every episode of the selected insatser (`everyone`). The
+    Capacity and costs cannot be split by participant or grupp, so occupancy, cost per
+    fye/participant and the socioeconomic estimate use every episode of the selected
+    insatser (`everyone`). The
     episodes are scanned once for the selection; follow-ups are joined once, for the ended
     episodes only, and the join is returned for the target weights.
     """
@@ -78,9 +80,9 @@ def compute_kpis(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
     lines = table(frames, "budget_lines")
     insats_lines = budget.selected_lines(lines, sel, forbund_costs=False)
     spent = budget.spent_between(insats_lines, frm, to)
-    values |= capacity.derived(row.get("fye_used"), capacity.fye_capacity(
-        table(frames, "insatser"), sel), spent, fye_all, participants_all)
-    base_n |= {"occupancy": row.get("participants_in_period"),
+    values |= capacity.derived(capacity.fye_capacity(table(frames, "insatser"), sel), spent,
+                               fye_all, participants_all)
+    base_n |= {"occupancy": participants_all,
                "cost_per_fye": participants_all, "cost_per_participant": participants_all,
                "fye_capacity": None}
     # the förbund's own costs (blank Insats) belong to no insats: never in a cost per

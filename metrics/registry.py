@@ -58,6 +58,7 @@ class Kpi:
     help: str
     denominator: str | None = None  # key of the KPI whose count is the base (for weighting)
     per_actor: bool = False
+    noun: str | None = None  # of a count that is a base: "11 av 63 fullföljda"
 
     @property
     def target_direction(self) -> str:
@@ -69,13 +70,13 @@ H, L, N = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
 
 _FLOW = [
     Kpi("started", "Nya deltagare", Unit.COUNT, N, Family.FLOW,
-        "Deltagarperioder med startdatum i perioden."),
+        "Deltagarperioder med startdatum i perioden.", noun="nya deltagare"),
     Kpi("ended", "Avslutade", Unit.COUNT, N, Family.FLOW,
-        "Deltagarperioder med slutdatum i perioden."),
+        "Deltagarperioder med slutdatum i perioden.", noun="avslutade"),
     Kpi("dropped_out", "Avbrutna", Unit.COUNT, L, Family.FLOW,
         "Avslutade med avslutsorsak i gruppen avbrott."),
     Kpi("completed", "Fullföljda", Unit.COUNT, H, Family.FLOW,
-        "Avslutade minus avbrutna."),
+        "Avslutade minus avbrutna.", noun="fullföljda"),
     Kpi("active_at_end", "Aktiva vid periodens slut", Unit.COUNT, N, Family.FLOW,
         "Startade senast periodens sista dag och inte avslutade då."),
     Kpi("participants_in_period", "Deltagare under perioden", Unit.COUNT, N, Family.FLOW,
@@ -117,7 +118,7 @@ _FOLLOWUP = [
             "månader.", denominator="completed"),
         Kpi(f"followed_up_{m}m", f"Antal uppföljda efter {m} mån", Unit.COUNT, N,
             Family.FOLLOWUP, f"Avslutade i perioden (även avbrutna) som har en uppföljning "
-            f"efter {m} månader."),
+            f"efter {m} månader.", noun="uppföljda"),
     )
 ]
 
@@ -134,7 +135,8 @@ _TIME = [
         "Andel av de avslutade med båda stegen angivna som flyttat uppåt på trappan.",
         denominator="ended_with_steps"),
     Kpi("ended_with_steps", "Avslutade med angivna steg", Unit.COUNT, N, Family.TIME,
-        "Avslutade i perioden där både steg vid start och steg vid avslut är angivna."),
+        "Avslutade i perioden där både steg vid start och steg vid avslut är angivna.",
+        noun="avslutade med angivna steg"),
 ]
 
 _CAPACITY = [
@@ -200,7 +202,7 @@ _NNS = [
         "Andel av svaren i de två mest positiva alternativen.", denominator="nns_n"),
     Kpi("nns_negative", "Andel negativa", Unit.SHARE, L, Family.NNS,
         "Andel negativa svar.", denominator="nns_n"),
-    Kpi("nns_n", "Antal svar", Unit.COUNT, N, Family.NNS, "Antal som svarade."),
+    Kpi("nns_n", "Antal svar", Unit.COUNT, N, Family.NNS, "Antal som svarade.", noun="svar"),
     Kpi("nns_response_rate", "Svarsfrekvens", Unit.SHARE, H, Family.NNS,
         "Andel av de tillfrågade som svarade."),
     Kpi("nns_positive_change", "Förändring andel positiva (procentenheter)", Unit.PP, H,

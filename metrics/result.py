@@ -59,6 +59,8 @@ class KpiResult:
         }
         if self.suppressed:
             out["suppressed"] = list(self.suppressed)
+        if not_reached := self.meta.get("payback_not_reached"):
+            out["payback_not_reached"] = list(not_reached)  # type: ignore[call-overload]
         return out
 
     def _kpis(self) -> dict:

@@ -80,6 +80,9 @@ def attach_targets(result: KpiResult, frames: Mapping[str, pl.DataFrame],
                    episodes: pl.DataFrame, *, joined: pl.DataFrame | None = None) -> KpiResult:
     """`<key>_target`, `target_status` and `missing_targets` for every KPI with a target.
 
+    `meta` gets `target_directions` (key -> `minst`/`högst`) and `weighted_targets` (keys
+    whose target mixes different insats targets by the selection's counts).
+
     `episodes` are the selection's filtered episodes of the period: they decide which
     insatser an episode KPI concerns and the denominators used as weights. Per-actor targets
     compare with Samhället; volume targets (`volume[Mått]`) go to `volume_target[Mått]`.
@@ -110,6 +113,8 @@ def attach_targets(result: KpiResult, frames: Mapping[str, pl.DataFrame],
     if per_insats is not None:
         insatser["episodes"] = _insatser(per_insats)
     values, statuses, missing = dict(result.values), {}, {}
+    directions: dict[str, str] = {}
+    weighted: list[str] = []
     for key in used:
         kpi = kpis[key]
         base = kpi.key
@@ -135,9 +140,13 @@ def attach_targets(result: KpiResult, frames: Mapping[str, pl.DataFrame],
             if kpi.per_actor:
                 value = (value or {}).get("Samhället")
             values[f"{key}_target"] = target.value
+        directions[key] = target.direction
+        if target.weighted:
+            weighted.append(key)
         if (s := status(value, target)) is not None:
             statuses[key] = s
         if target.missing:
             missing[key] = target.missing
+    meta = dict(result.meta, target_directions=directions, weighted_targets=tuple(weighted))
     return dataclasses.replace(result, values=values, target_status=statuses,
-                               missing_targets=missing)
+                               missing_targets=missing, meta=meta)

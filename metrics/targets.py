@@ -37,11 +37,16 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """A resolved target: value, `minst`/`högst`, and the insatser that had none."""
+    """A resolved target: value, `minst`/`högst`, and the insatser that had none.
+
+    `weighted`: the value mixes different insats targets by the selection's denominators,
+    so it moves with the filters (a page says so beside it).
+    """
 
     value: float
     direction: str
     missing: tuple[str, ...] = ()
+    weighted: bool = False
 
 
 def volume_key(measure: str) -> str:
@@ -163,13 +168,15 @@ def resolve_given(given: Mapping[Unit_, tuple[float, str | None]], key: str, sel
     missing = tuple(f"{f}: {i}" if multi else i for f, i in units if (f, i) not in given)
 
     values = [given[u][0] for u in have]
+    weighted = False
     if additive(key):
         value = float(sum(values))
     else:
+        weighted = weights is not None and len(set(values)) > 1
         ws = [weight(u) for u in have]
         total = sum(ws)
         value = (sum(w * v for w, v in zip(ws, values, strict=True)) / total if total
                  else sum(values) / len(values))
     default = BY_KEY[key.split("[")[0]].target_direction
     direction = next((given[u][1] for u in have if given[u][1]), default)
-    return Target(value, direction, missing)
+    return Target(value, direction, missing, weighted)

@@ -12,6 +12,7 @@ from metrics.registry import BY_KEY, Unit
 
 HEADLINE = ("share_work", "share_studies", "share_rehab", "share_dropout")
 PER_INSATS = ("share_work", "share_towards_work", "occupancy", "utilisation")
+COUNTED = ("share_work", "share_towards_work")  # shares whose count and base the table shows
 
 ctx = page_context("oversikt")
 sel, t = ctx.filters.selection, ctx.threshold
@@ -24,9 +25,9 @@ if not ui.too_few_notice(result, t):
 cols = st.columns(4)
 for col, key in zip(cols[:3], ("participants_in_period", "started", "ended"), strict=True):
     ui.kpi_card(result, key, t, container=col)
-cols[3].metric("Återbetalningstid, samhället (mån)",
-               ui.kpi_text(result, "payback_months", t, "Samhället"),
-               help="Kostnad delat med samhällets årliga intäkt, i månader.", border=True)
+ui.kpi_card(result, "payback_months", t, container=cols[3], part="Samhället",
+            label="Återbetalningstid, samhället (mån)", note=ui.payback_source(result),
+            help_text="Kostnad delat med samhällets årliga intäkt, i månader.")
 
 insatser = ctx.frames["insatser"].filter(pl.col("forbund").cast(pl.String) == sel.forbund[0])
 names = list(sel.insatser) or sorted(insatser["insats"].cast(pl.String).to_list())
@@ -54,12 +55,13 @@ for name in names:
             with cols[-1]:
                 ui.chart(fig, f"spark_{name}", summary=charts.values_summary(
                     "andel till arbete per år", shown.iter_rows(),
-                    ui.target_text(res, "share_work")))
+                    ui.target_sentence(res, "share_work")))
         else:
             cols[-1].caption("Ingen trend för andel till arbete: insatsen har inga avslutade "
                              "deltagare att visa (strukturinriktade insatser följs under "
                              "Volymer).")
     summary.append({"insats": name, **{k: res.values.get(k) for k in PER_INSATS},
+                    **{f"{k}_count": ui.count_text(res, k, t) for k in COUNTED},
                     **{f"{k}_status": res.disclosure.get(k, "shown") for k in PER_INSATS},
                     **{f"{k}_upper_bound": res.upper_bounds.get(k) for k in PER_INSATS},
                     "status": "; ".join(f"{BY_KEY[k].label}: {ui.STATUS[str(s)][1]}"
@@ -70,7 +72,10 @@ if summary:
     st.subheader("Sammanställning")
     table = ui.display_table(pl.DataFrame(summary, infer_schema_length=None),
                              {"insats": "Insats", "share_work": "Andel till arbete",
+                              "share_work_count": "Till arbete, antal",
                               "share_towards_work": "Andel till arbete, studier eller rehab",
+                              "share_towards_work_count": "Till arbete, studier eller rehab, "
+                                                          "antal",
                               "occupancy": "Beläggningsgrad", "utilisation": "Nyttjandegrad",
                               "status": "Målstatus"}, t)
     ui.table_with_downloads(table, "oversikt")

@@ -42,8 +42,12 @@ else:
         ui.table_with_downloads(charts.actor_table(actors, t), "samhallsekonomi_utvardering")
 
 st.divider()
-st.subheader("Uppskattning")
+evaluated = result.meta.get("socioeconomic_source") == "evaluation"
+st.subheader("Inbyggd uppskattning" + (" (kompletterande)" if evaluated else ""))
 st.caption("Beräknad i appen från deltagarnas försörjning före och efter insatsen, "
            "schablonkostnader per försörjning och aktör, insatsens kostnad och "
-           "medlemmarnas finansieringsandelar.")
-socio_ui.what_if(ctx, sel, title)
+           "medlemmarnas finansieringsandelar."
+           + (" Den uppladdade utvärderingen ovan är huvudkällan; uppskattningen är ett "
+              "räkneexempel med antaganden som kan ändras." if evaluated else ""))
+if not evaluated or st.toggle("Visa även den inbyggda uppskattningen", key="socio_estimate"):
+    socio_ui.what_if(ctx, sel, title)

@@ -1,8 +1,7 @@
 """Building blocks of a report's content: the context, tables, figures and their alt texts.
 
 Every cell is made by the pages' own display functions (`dashboard.display.display_table`,
-`kpi_text`, `dashboard.charts` tables), so it reads exactly as on the page; only the status
-icons (✅ ⚠️ ❌) are left out, the words beside them carry the meaning in print.
+`kpi_text`, `dashboard.charts` tables), so it reads exactly as on the page.
 """
 
 from __future__ import annotations
@@ -24,11 +23,6 @@ from reports.content_print import for_print
 from reports.content_source import Source
 from reports.model import Figure, Paragraph, Section, Table
 
-#: Selection field -> Swedish name, as the sidebar labels the filters.
-FILTER_NAMES = {"grupp": "Grupp", "kon": "Kön", "remittent": "Remittent",
-                "aldersgrupp": "Åldersgrupp", "forsorjning_fore": "Försörjning före",
-                "utbildningsniva": "Utbildningsnivå"}
-_ICONS = re.compile("[\u2705\u274c\u26a0\ufe0f]\\s*")
 _NUMBER = re.compile(r"^(?:< ?)?[−+-]?\d[\d  ]*(?:,\d+)?(?: ?(?:%|kr|mnkr|mån|p\.e\.))?$")
 _LABELS = re.compile(r"^(?:<\d+|för få|\.\.|–|Nås inte)$")
 #: Alt texts name at most this many values; the table beside the chart has them all.
@@ -85,7 +79,8 @@ def period_text(sel: Selection) -> str:
 
 def filters_text(sel: Selection) -> str:
     """The participant filters and grupp in words, or that there are none."""
-    parts = [f"{FILTER_NAMES[f]}: {sel.grupp if f == 'grupp' else ', '.join(getattr(sel, f))}"
+    names = display.FILTER_NAMES
+    parts = [f"{names[f]}: {sel.grupp if f == 'grupp' else ', '.join(getattr(sel, f))}"
              for f in ("grupp", *PARTICIPANT_FILTERS) if getattr(sel, f)]
     return "; ".join(parts) if parts else "Inga deltagarfilter"
 
@@ -102,8 +97,8 @@ def selection_title(sel: Selection, *, filters: bool = True) -> str:
 
 
 def plain(text: object) -> str:
-    """A display cell for print: the status icons left out (the words stay)."""
-    return _ICONS.sub("", "" if text is None else str(text)).strip()
+    """A display cell for print: its text, empty for None."""
+    return "" if text is None else str(text).strip()
 
 
 def _numeric(values: Sequence[str]) -> bool:
@@ -133,36 +128,12 @@ def column_pairs(tab: Table, *headers: str) -> list[tuple[str, ...]]:
     return [tuple(row[i] for i in index) for row in tab.rows]
 
 
-def _no_icons(value):
-    """`value` with the status icons left out of every string; the same object if none."""
-    return escape.map_strings(value, lambda text: plain(text) if _ICONS.search(text) else text)
-
-
-def without_icons(fig: go.Figure) -> go.Figure:
-    """`fig` (in place) without the status icons (✅ ⚠️ ❌) in its texts.
-
-    The report font has no emoji, and PDF/UA refuses a glyph it cannot show: an icon in a
-    bar label would stop the whole PDF. The words beside the icons stay, as in the tables.
-    """
-    for trace in fig.data:
-        for key, value in trace.to_plotly_json().items():
-            if key != "type" and (cleaned := _no_icons(value)) is not value:
-                trace[key] = cleaned
-    for annotation in fig.layout.annotations:
-        if isinstance(annotation.text, str) and _ICONS.search(annotation.text):
-            annotation.text = plain(annotation.text)
-    if isinstance(fig.layout.title.text, str) and _ICONS.search(fig.layout.title.text):
-        fig.layout.title.text = plain(fig.layout.title.text)
-    return fig
-
-
 def figure(fig: go.Figure, tab: Table, alt: str, caption: str) -> Figure:
     """A dashboard figure for print, its data texts escaped as `ui.chart` does on a page.
 
-    Status icons are left out (`without_icons`), as in the tables, and labels are placed
-    for paper (`reports.content_print.for_print`).
+    Labels are placed for paper (`reports.content_print.for_print`).
     """
-    return Figure(figure=for_print(without_icons(escape.figure(fig))), alt=alt, table=tab,
+    return Figure(figure=for_print(escape.figure(fig)), alt=alt, table=tab,
                   caption=caption)
 
 

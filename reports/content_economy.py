@@ -21,7 +21,6 @@ from reports.content_blocks import (
     describe_rows,
     figure,
     kpi_table,
-    plain,
     rows_table,
     table,
 )
@@ -101,9 +100,6 @@ def budget_section(ctx: Ctx, *, per_insats: bool = False, own_costs: bool = Fals
     fig = charts.utilisation_bars(rows, "cost_category", result.values.get("expected_pace"),
                                   result.values.get("utilisation_target"), charts.titled(
                                       f"Nyttjandegrad per kostnadsslag {year}", ctx.base_title))
-    # the page marks an over-budget bar with ⚠️, which print leaves out: say it in words
-    fig.data[0].text = [f"{plain(t)}\növer budget" if over else t for t, over in zip(
-        fig.data[0].text, rows["over_budget"].to_list(), strict=True)]
     alt = describe_rows("Stapeldiagram", f"nyttjandegrad per kostnadsslag {year}",
                         [(c, u) for c, u in column_pairs(tab, "Kostnadsslag", "Nyttjandegrad")
                          if c != TOTAL],

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 from dashboard import display
 from reports.content_blocks import (
-    FILTER_NAMES,
     Ctx,
     kpi_table,
     notice,
@@ -45,9 +44,9 @@ def ignored_note(ctx: Ctx) -> str | None:
     ignored = sorted({f for fs in ctx.kpis().ignored_filters.values() for f in fs})
     if not ignored:
         return None
-    names = ", ".join(FILTER_NAMES.get(f, f) for f in ignored)
-    return (f"Filtren {names} gäller inte budget, kostnader, årsplatskapacitet och "
-            "samhällsekonomi: de räknas för hela insatserna.")
+    names = ", ".join(display.FILTER_NAMES.get(f, f) for f in ignored)
+    return (f"Filtren {names} gäller inte beläggningsgrad, budget, kostnader, "
+            "årsplatskapacitet och samhällsekonomi: de räknas för hela insatserna.")
 
 
 def key_figures_section(ctx: Ctx, heading: str = "Nyckeltal",

@@ -131,3 +131,33 @@ def download_texts(files: dict[str, bytes]) -> dict[str, str]:
             out[name] = "\n".join(f"{sheet}\n{frame.write_csv(separator=';')}"
                                   for sheet, frame in sheets.items())
     return out
+
+
+BADGE = re.compile(r"^:(\w+)-badge\[(?::material/(\w+): )?(.*)\]$")
+
+
+def cards(at: AppTest) -> list[dict]:
+    """Every KPI card in the main area: its label, value, captions and badges.
+
+    A card is the bordered container `ui.kpi_card` draws: a block with a metric among its
+    direct children. Badges are `(colour, icon, text)`.
+    """
+    out = []
+
+    def walk(node):
+        children = list((getattr(node, "children", None) or {}).values())
+        metrics_here = [c for c in children if getattr(c, "type", None) == "metric"]
+        if metrics_here:
+            m = metrics_here[0]
+            kinds = [(getattr(c, "type", None), getattr(c, "value", None)) for c in children]
+            out.append({
+                "label": m.label, "value": m.value,
+                "captions": [v for k, v in kinds if k == "caption"],
+                "badges": [BADGE.match(v).groups() for k, v in kinds
+                           if k == "markdown" and isinstance(v, str) and BADGE.match(v)],
+            })
+        for child in children:
+            walk(child)
+
+    walk(at.main)
+    return out

@@ -153,6 +153,7 @@ def test_oversikt_csv_download_has_swedish_headers(logged_in, downloads):
     csv = download_texts(downloads)["oversikt.csv"]
 
     assert downloads["oversikt.csv"].startswith("\ufeff".encode())  # Excel reads å/ä/ö
-    assert csv.splitlines()[0] == ("Insats;Andel till arbete;Andel till arbete, studier eller "
-                                   "rehab;Beläggningsgrad;Nyttjandegrad;Målstatus")
+    assert csv.splitlines()[0] == ("Insats;Andel till arbete;Till arbete, antal;Andel till arbete, "
+                                   "studier eller rehab;Till arbete, studier eller rehab, antal;"
+                                   "Beläggningsgrad;Nyttjandegrad;Målstatus")
     assert " %" in csv and "," in csv.splitlines()[1]  # Swedish percent with decimal comma

@@ -70,8 +70,9 @@ def test_admin_logs_in_filters_downloads_and_logs_out(server, new_page, e2e_fram
 
     name, text = download(page, "csv_oversikt")
     assert name == "oversikt.csv"
-    assert text.splitlines()[0] == ("Insats;Andel till arbete;Andel till arbete, studier eller "
-                                    "rehab;Beläggningsgrad;Nyttjandegrad;Målstatus")
+    assert text.splitlines()[0] == (
+        "Insats;Andel till arbete;Till arbete, antal;Andel till arbete, studier eller rehab;"
+        "Till arbete, studier eller rehab, antal;Beläggningsgrad;Nyttjandegrad;Målstatus")
 
     open_page_link(page, "Deltagare")
     expect(h1(page)).to_have_text("Deltagare")

@@ -1,14 +1,16 @@
 """The report's copies of the pages' figures are fit for paper (reports.content_print) and
-carry no emoji the report font lacks (content_blocks.without_icons)."""
+carry no emoji the report font lacks (the dashboard writes status in words)."""
 
 from __future__ import annotations
+
+import re
 
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, display
 from metrics.registry import Unit
-from reports.content_blocks import figure, without_icons
+from reports.content_blocks import figure
 from reports.content_print import (
     UPRIGHT,
     fit_bar_labels,
@@ -97,15 +99,17 @@ def test_the_legend_moves_below_slanted_category_labels():
     assert short.layout.legend.y == -0.2
 
 
-def test_status_icons_leave_the_printed_figure_but_the_words_stay():
+EMOJI = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff\ufe0f]")
+
+
+def test_over_budget_is_written_in_words_on_page_and_paper_without_emoji():
     rows = pl.DataFrame({"cost_category": ["Lokaler", "Löner"], "utilisation": [1.02, 0.9],
                          "over_budget": [True, False]})
     fig = charts.utilisation_bars(rows, "cost_category", 1.0, None, "t")
-    assert "⚠️" in "".join(fig.data[0].text)
-    without_icons(fig)
-    assert list(fig.data[0].text) == ["102,0 %", "90,0 %"]
+    assert list(fig.data[0].text) == ["102,0 % över budget", "90,0 %"]
 
     printed = figure(charts.utilisation_bars(rows, "cost_category", 1.0, None, "t"), EMPTY,
                      "alt", "c").figure
     text = repr(printed.to_dict())
-    assert "⚠" not in text and "\ufe0f" not in text
+    assert "102,0 % över budget" in text
+    assert not EMOJI.search(text)
