@@ -5,7 +5,8 @@ uploader's texts ("Upload", "Drag and drop files here"), the skip link and the n
 screen readers read for Streamlit's and plotly's own buttons ("Link to heading", "Help for …",
 "Zoom in") are English with no option either. They are fixed in the browser: visible texts
 by CSS scoped to Streamlit's `data-testid`s, names (aria-label, tooltip, placeholder) by a
-small script; the same style sheet holds the app's few other rules.
+small script; the same style sheet holds the app's few other rules (metric labels and
+buttons wrap instead of ending in "…": nothing is cut at 1280×720 or at 200 % zoom).
 `tests/e2e/test_a11y_browser.py` fails when a Streamlit upgrade moves any of them.
 """
 
@@ -66,6 +67,11 @@ STYLE = f"""<style>
   color: inherit; opacity: 0.75;
 }}
 .js-plotly-plot .plotly .modebar:focus-within .modebar-group {{ opacity: 1; }}
+[data-testid='stMetricLabel'] *, [data-testid='stBaseButton-secondary'] p {{
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere;
+}}
+[data-testid='stMetricLabel'] {{ height: auto !important; min-height: 1.5rem; }}
 [data-testid='stElementContainer']:has(> [data-testid='stHtml'] > .{SCRIPT_CLASS}) {{
   display: none;
 }}

@@ -39,6 +39,7 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
 MISSING_GROUP = "Uppgift saknas"
 _MAX_BAR_TEXTS = 30  # more bars than this: values only on hover and in the table
+_LABEL_ZONE = 0.1  # a value label takes about this share of the axis above its bar
 
 
 def titled(name: str, selection_title: str) -> str:
@@ -241,11 +242,20 @@ def grouped_bars(long: pl.DataFrame, title: str, unit: Unit) -> go.Figure:
         texts = part["target_text"].unique().to_list()
         if len(categories) > 1 and part["target"].null_count() == 0 and len(texts) == 1:
             shared[name] = texts[0]
+    top = max([v for v in [*long["value"].to_list(), *long["target"].to_list()]
+               if v is not None] or [0])
+    # a value label would sit under a target dash just above its bar: it moves onto the dash
+    lifted = {(c, s): (t, target) for c, s, v, t, target in
+              long.select("category", "series", "value", "text", "target").iter_rows()
+              if v is not None and target is not None
+              and -0.02 * top <= target - v <= _LABEL_ZONE * top}
     fig = go.Figure()
     for i, name in enumerate(series):
         part = long.filter(pl.col("series") == name)
         by_cat = {c: (v, t) for c, v, t in part.select("category", "value", "text").iter_rows()}
         texts = [by_cat.get(c, (None, fmt.MISSING))[1] for c in categories]
+        bar_texts = ["" if (c, name) in lifted else t
+                     for c, t in zip(categories, texts, strict=True)]
         fig.add_trace(go.Bar(
             x=xs, y=[by_cat.get(c, (None, ""))[0] for c in categories],
             name=f"{name} (mål {shared[name]})" if name in shared else name,
@@ -253,7 +263,7 @@ def grouped_bars(long: pl.DataFrame, title: str, unit: Unit) -> go.Figure:
             marker={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
                     "line": {"color": display.PALETTE[0], "width": 1},
                     "pattern": {"shape": PATTERNS[(i // len(SERIES_COLOURS)) % len(PATTERNS)]}},
-            text=texts if show_text else None, textposition="outside", cliponaxis=False,
+            text=bar_texts if show_text else None, textposition="outside", cliponaxis=False,
             customdata=[(c, t, name) for c, t in zip(categories, texts, strict=True)],
             hovertemplate="%{customdata[0]}<br>%{customdata[2]}: %{customdata[1]}"
                           "<extra></extra>"))
@@ -266,8 +276,6 @@ def grouped_bars(long: pl.DataFrame, title: str, unit: Unit) -> go.Figure:
          "y0": target, "y1": target,
          "line": {"color": display.TARGET_COLOUR, "width": 3, "dash": "dash"}}
         for x0, target in zip(starts, targets["target"].to_list(), strict=True)])
-    top = max([v for v in [*long["value"].to_list(), *long["target"].to_list()]
-               if v is not None] or [0])
     if targets.height:
         _target_legend(fig)
         # the target is written out unless the bar's own value label would sit on it
@@ -285,6 +293,13 @@ def grouped_bars(long: pl.DataFrame, title: str, unit: Unit) -> go.Figure:
                                 targets["target_text"].to_list(), strict=True)),
             hovertemplate="%{customdata[0]}<br>Mål %{customdata[1]}: %{customdata[2]}"
                           "<extra></extra>"))
+    if lifted and show_text:
+        fig.add_trace(go.Scatter(
+            x=[categories.index(c) - 0.4 + series.index(s) * width + width * 0.46
+               for c, s in lifted],
+            y=[target for _, target in lifted.values()], mode="text", showlegend=False,
+            text=[t for t, _ in lifted.values()], textposition="top center",
+            textfont={"color": CHART_TEXT}, hoverinfo="skip"))
     if top > 0:  # room above the tallest bar or target for the written values
         fig.update_yaxes(range=[min([0, *[v for v in long["value"].to_list() if v is not None]]),
                                 top * 1.18])

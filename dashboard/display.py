@@ -209,9 +209,33 @@ def style(fig: go.Figure, title: str, unit: Unit | None = None) -> go.Figure:
                       legend={"orientation": "h", "y": -0.2})
     if unit is Unit.SHARE:  # d3 writes "60%"; Swedish is "60 %"
         fig.update_yaxes(**percent_ticks(_highest_y(fig)))
+    elif unit is Unit.KR:  # as the cards: "24,2 mnkr", not 24 200 000
+        fig.update_yaxes(**money_ticks(_lowest_y(fig), _highest_y(fig)))
     else:
         fig.update_yaxes(tickformat=tick)
     return fig
+
+
+_MONEY_UNITS = ((1_000_000, "mnkr"), (1_000, "tkr"), (1, "kr"))
+
+
+def money_ticks(low: float, high: float) -> dict:
+    """Axis ticks in one unit for the whole chart, like the cards: `10 mnkr`, `500 tkr`.
+
+    >>> money_ticks(0, 24_200_000)["ticktext"][:3]
+    ['0 mnkr', '5 mnkr', '10 mnkr']
+    """
+    low, high = min(low, 0.0), max(high, 1.0)
+    span = high - low
+    scale, name = next((s, n) for s, n in _MONEY_UNITS if max(abs(low), high) >= s or s == 1)
+    step = next((m * 10 ** e for e in range(0, 12) for m in (1, 2, 5)
+                 if span / (m * 10 ** e) <= 6), 10 ** 12)
+    first = math.floor(low / step + 1e-9)
+    values = [i * step for i in range(first, math.floor(high / step + 1e-9) + 2)]
+    decimals = next(d for d in (0, 1, 2) if all(abs(round(v / scale, d) - v / scale) < 1e-9
+                                                 for v in values) or d == 2)
+    return {"tickmode": "array", "tickvals": values,
+            "ticktext": [f"{fmt.number(v / scale, decimals)} {name}" for v in values]}
 
 
 def percent_ticks(top: float) -> dict:
@@ -232,6 +256,13 @@ def _highest_y(fig: go.Figure) -> float:
     if fig.layout.yaxis.range:
         found.append(fig.layout.yaxis.range[1])
     return max(found, default=1.0)
+
+
+def _lowest_y(fig: go.Figure) -> float:
+    """The smallest y among traces (0 when none is negative)."""
+    found = [y for trace in fig.data for y in (getattr(trace, "y", None) or ())
+             if isinstance(y, int | float)]
+    return min([0.0, *found])
 
 
 def add_target(fig: go.Figure, target: float | None, key: str) -> None:

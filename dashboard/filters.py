@@ -15,7 +15,14 @@ import polars as pl
 import streamlit as st
 
 from loaders.contract import EDUCATION, INCOME_SOURCES, REFERRERS, SEX
-from metrics import half_year_period, latest_full_year, quarter_period, year_period
+from metrics import (
+    data_cutoff,
+    half_year_period,
+    opening_year,
+    partly_reported,
+    quarter_period,
+    year_period,
+)
 from metrics.selection import AGE_GROUPS, Selection
 
 PERIOD_KINDS = ("År", "Halvår", "Kvartal", "Anpassad")
@@ -26,6 +33,8 @@ FILTER_LABELS = {
     "alder": "Åldersgrupp", "forsorjning": "Försörjning före", "utbildning": "Utbildningsnivå",
 }
 PARTICIPANT_FILTERS = ("grupp", "kon", "remittent", "alder", "forsorjning", "utbildning")
+#: Period kind -> the word for a period of that kind the data is still in.
+ONGOING_WORDS = {"År": "år", "Halvår": "halvår", "Kvartal": "kvartal"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ class FilterOptions:
     insatser: dict[str, tuple[str, ...]]  # förbund -> its insatser
     grupper: dict[tuple[str, str], tuple[str, ...]]  # (förbund, insats) -> its grupper
     years: tuple[int, ...]  # newest first
-    default_year: int
+    default_year: int  # the latest year with episodes (see `filter_options`)
+    cutoff: date | None = None  # the last day the episodes report (`metrics.data_cutoff`)
 
 
 def filter_options(frames: dict[str, pl.DataFrame], today: date) -> FilterOptions:
@@ -61,6 +71,9 @@ def filter_options(frames: dict[str, pl.DataFrame], today: date) -> FilterOption
 
     Computed here, not per widget, because on a million episodes each unique/filter costs
     tens of milliseconds and every filter change reruns the sidebar.
+
+    The default year is the latest year with episodes up to `today`, even while it is still
+    going on (the sidebar says so): `metrics.opening_year` of the data's cut-off.
     """
     eps, ins = frames["episodes"], frames["insatser"]
     pairs = (pl.concat([ins.select(pl.col("forbund", "insats").cast(pl.String)),
@@ -85,12 +98,37 @@ def filter_options(frames: dict[str, pl.DataFrame], today: date) -> FilterOption
     if not eps.is_empty():
         years |= set(eps["start_date"].dt.year().unique().drop_nulls().to_list())
         years |= set(eps["end_date"].dt.year().unique().drop_nulls().to_list())
-    default_year = latest_full_year(eps, today)
+    cutoff = data_cutoff(eps, today)
+    default_year = opening_year(cutoff, today)
     return FilterOptions(
         forbund=tuple(sorted(insatser)),
         insatser={f: tuple(sorted(set(i))) for f, i in insatser.items()},
         grupper={k: tuple(sorted(set(g))) for k, g in grupper.items()},
-        years=tuple(sorted(years | {default_year}, reverse=True)), default_year=default_year)
+        years=tuple(sorted(years | {default_year}, reverse=True)), default_year=default_year,
+        cutoff=cutoff)
+
+
+def year_option(year: int, cutoff: date | None) -> str:
+    """A year as the År list shows it; the year the data is still in says so, with its cut-off.
+
+    Only that year can carry the longer text, and it is the default year, which Streamlit
+    never writes to the URL: `?ar=` stays a plain year.
+    """
+    if partly_reported(*year_period(year), cutoff):
+        return f"{year} (pågående, t.o.m. {cutoff.isoformat()})"
+    return str(year)
+
+
+def period_title(text: str, frm: date, to: date, kind: str, cutoff: date | None) -> str:
+    """The period as the selection title names it, with the cut-off when the data is still in it.
+
+    So no one reads a partial year as a whole one: `2026 t.o.m. 2026-09-30 (pågående år)`.
+    """
+    if not partly_reported(frm, to, cutoff):
+        return text
+    if kind in ONGOING_WORDS:
+        return f"{text} t.o.m. {cutoff.isoformat()} (pågående {ONGOING_WORDS[kind]})"
+    return f"{text} (uppgifter t.o.m. {cutoff.isoformat()})"
 
 
 def _prune(key: str, options: list, multi: bool) -> None:
@@ -105,6 +143,11 @@ def _prune(key: str, options: list, multi: bool) -> None:
 
 
 def _period(options: FilterOptions) -> tuple[date, date, str]:
+    frm, to, text, kind = _chosen_period(options)
+    return frm, to, period_title(text, frm, to, kind, options.cutoff)
+
+
+def _chosen_period(options: FilterOptions) -> tuple[date, date, str, str]:
     years, default_year = list(options.years), options.default_year
     kind = st.sidebar.segmented_control("Period", PERIOD_KINDS, default="År", key="period",
                                         bind="query-params") or "År"
@@ -116,19 +159,20 @@ def _period(options: FilterOptions) -> tuple[date, date, str]:
         if frm > to:
             st.sidebar.warning("Från-datum ligger efter till-datum; de har bytts om.")
             frm, to = to, frm
-        return frm, to, f"{frm.isoformat()}–{to.isoformat()}"
+        return frm, to, f"{frm.isoformat()}–{to.isoformat()}", kind
     _prune("ar", years, multi=False)
     year = st.sidebar.selectbox("År", years, index=years.index(default_year), key="ar",
+                                format_func=lambda y: year_option(y, options.cutoff),
                                 bind="query-params")
     if kind == "Halvår":
         half = st.sidebar.selectbox("Halvår", [1, 2], format_func=lambda h: f"H{h}", key="del",
                                     bind="query-params")
-        return (*half_year_period(year, half), f"{year} H{half}")
+        return (*half_year_period(year, half), f"{year} H{half}", kind)
     if kind == "Kvartal":
         quarter = st.sidebar.selectbox("Kvartal", [1, 2, 3, 4], format_func=lambda q: f"Q{q}",
                                        key="kvartal", bind="query-params")
-        return (*quarter_period(year, quarter), f"{year} Q{quarter}")
-    return (*year_period(year), str(year))
+        return (*quarter_period(year, quarter), f"{year} Q{quarter}", kind)
+    return (*year_period(year), str(year), kind)
 
 
 def _multi(label: str, options, key: str) -> list:

@@ -154,7 +154,7 @@ def what_if(ctx: PageContext, sel: Selection, title: str) -> None:
         if excluded:
             text += f"; {fmt.number(excluded)} lämnades utanför (status utan schablonkostnad)"
         st.caption(text + ".")
-        cols = st.columns(4)
+        cols = ui.columns(4)
         for col, key in zip(cols, ("payback_months", "revenue_per_year", "profit_1y",
                                    "profit_5y"), strict=True):
             actor_card(result, key, "Samhället", t, container=col)

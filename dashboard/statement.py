@@ -63,8 +63,8 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         "3.1.2 Språk för delar av innehållet",
         upstream="https://github.com/streamlit/streamlit/issues/13500"),
     KnownIssue(
-        "Enstaka meddelanden från Streamlit själv är på engelska, till exempel när en sida "
-        "inte finns eller när anslutningen till servern bryts.",
+        "Enstaka meddelanden från Streamlit själv är på engelska, till exempel när "
+        "anslutningen till servern bryts eller när en adress med snedstreck inte finns.",
         "3.1.2 Språk för delar av innehållet",
         upstream="https://github.com/streamlit/streamlit/issues/1353"),
 )

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, escape
+from dashboard import charts, escape, presentation
 from dashboard.display import (  # noqa: F401 (re-exported: pages draw with `ui.…`)
     PALETTE,
     STATUS,
@@ -120,8 +120,32 @@ def chart(fig: go.Figure, key: str, summary: str | None = None) -> None:
     escape.figure(fig)
     # Streamlit's chart theme writes texts in #808495, 3.7:1 on white (AA needs 4.5:1)
     fig.update_layout(CHART_TEXT)
+    readable(fig, presentation.chart_font_px())
     st.plotly_chart(fig, width="stretch", key=key, config=CHART_CONFIG)
     st.caption(escape.markdown(text))
+
+
+def readable(fig: go.Figure, size: int) -> go.Figure:
+    """Every chart text at least `size` px: body, ticks, legend, value labels, notes.
+
+    Plotly shrinks a label that does not fit its bar (an "över budget" note came out at
+    7 px); `uniformtext` keeps every label at the size and lets it overflow instead.
+    """
+    fig.update_layout(font={"size": size},
+                      title={"font": {"size": size + presentation.TITLE_EXTRA_PX}},
+                      uniformtext={"minsize": size, "mode": "show"})
+    for trace in fig.data:
+        if "textfont" in trace and (trace.textfont.size or 0) < size:
+            trace.textfont.size = size
+    for note in fig.layout.annotations:
+        if (note.font.size or 0) < size:
+            note.font.size = size
+    return fig
+
+
+def columns(n: int, per_row: int | None = None) -> list:
+    """Columns for `n` cards (fewer per row in presentation mode)."""
+    return presentation.columns(n, per_row)
 
 
 def too_few_notice(result: KpiResult, threshold: int) -> bool:

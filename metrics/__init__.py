@@ -9,7 +9,14 @@ from metrics.disclosure import suppress_kpis, suppress_table, suppress_value, to
 from metrics.distributions import distributions, income_flow
 from metrics.engine import compute_kpis
 from metrics.frames import prepare
-from metrics.periods import half_year_period, quarter_period, year_period
+from metrics.periods import (
+    data_cutoff,
+    half_year_period,
+    opening_year,
+    partly_reported,
+    quarter_period,
+    year_period,
+)
 from metrics.public import (
     public_breakdown,
     public_distributions,
@@ -24,8 +31,9 @@ from metrics.selection import Selection, filter_episodes, latest_full_year
 from metrics.views import breakdown, trend
 
 __all__ = [
-    "KpiResult", "Selection", "breakdown", "compute_kpis", "distributions", "filter_episodes",
-    "half_year_period", "income_flow", "latest_full_year", "prepare", "public_breakdown",
+    "KpiResult", "Selection", "breakdown", "compute_kpis", "data_cutoff", "distributions",
+    "filter_episodes", "half_year_period", "income_flow", "latest_full_year", "opening_year",
+    "partly_reported", "prepare", "public_breakdown",
     "public_distributions", "public_income_flow", "public_kpis", "public_nns_table",
     "public_trend", "public_volume_results",
     "quarter_period", "suppress_kpis", "suppress_table", "suppress_value", "too_few", "trend",

@@ -1,4 +1,4 @@
-"""Periods: years, half-years, quarters, day counts and the period texts found in data.
+"""Periods: years, half-years, quarters, day counts, period texts and the data's cut-off.
 
 Every period is a pair of dates `(from, to)`, both inclusive.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import Literal
+
+import polars as pl
 
 Freq = Literal["year", "half", "quarter"]
 Period = tuple[date, date]
@@ -79,6 +81,57 @@ def periods_between(first: date, last: date, freq: Freq) -> list[Period]:
         out.append(cur)
         cur = period_of(cur[1] + timedelta(days=1), freq)
     return out
+
+
+def data_cutoff(episodes: pl.DataFrame, today: date) -> date | None:
+    """The last day the episodes report: the end of the quarter of their latest date.
+
+    Förbund report per quarter, so data whose latest Startdatum or Slutdatum is 2026-08-14 is
+    read as reported through 2026-09-30 once that quarter is over; in a quarter still running
+    on `today` it is the latest date itself. Dates after `today` (a planned Slutdatum, which
+    the upload allows up to 31 December) are not reported yet and are left out. None without
+    any date. Years before the cut-off's year are complete, later ones have no reported
+    episodes: only the cut-off's own year can be partly reported.
+
+    >>> eps = pl.DataFrame({"start_date": [date(2026, 2, 3)], "end_date": [date(2026, 8, 14)]})
+    >>> data_cutoff(eps, date(2026, 11, 29))
+    datetime.date(2026, 9, 30)
+    >>> data_cutoff(eps, date(2026, 9, 1))
+    datetime.date(2026, 8, 14)
+    """
+    last = episodes.select(pl.max_horizontal(
+        *(pl.col(c).filter(pl.col(c) <= today).max() for c in ("start_date", "end_date"))
+    )).item()
+    if last is None:
+        return None
+    quarter_end = period_of(last, "quarter")[1]
+    return quarter_end if quarter_end <= today else last
+
+
+def opening_year(cutoff: date | None, today: date) -> int:
+    """The year a view opens on: the cut-off's, even while the data is still in it.
+
+    Without episodes (no cut-off) it is the last calendar year; years that only have budgets
+    never decide it, so a budget for next year does not open an empty view.
+
+    >>> opening_year(date(2026, 9, 30), date(2026, 11, 29)), opening_year(None, date(2026, 11, 29))
+    (2026, 2025)
+    """
+    return today.year - 1 if cutoff is None else cutoff.year
+
+
+def partly_reported(frm: date, to: date, cutoff: date | None) -> bool:
+    """True when `[frm, to]` begins on or before the cut-off and ends after it.
+
+    Such a period is still going on in the data; a period wholly after the cut-off has no
+    episodes at all and is not called ongoing.
+
+    >>> partly_reported(date(2026, 1, 1), date(2026, 12, 31), date(2026, 9, 30))
+    True
+    >>> partly_reported(date(2026, 7, 1), date(2026, 9, 30), date(2026, 9, 30))
+    False
+    """
+    return cutoff is not None and frm <= cutoff < to
 
 
 _DATE = r"(\d{4})-?(\d{2})-?(\d{2})"

@@ -19,7 +19,7 @@ if ui.too_few_notice(result, t):
     st.stop()
 
 st.subheader("Flöde under perioden")
-for col, key in zip(st.columns(len(FLOW)), FLOW, strict=True):
+for col, key in zip(ui.columns(len(FLOW)), FLOW, strict=True):
     ui.kpi_card(result, key, t, container=col)
 
 freq_label = st.segmented_control("Visa flödet", list(FREQ), default="Per år",
@@ -38,7 +38,7 @@ ui.table_with_downloads(ui.display_table(flow, {"period": "Period", **flow_label
                         f"deltagare_flode_{freq}")
 
 st.subheader("Tid och stegförflyttning")
-for col, key in zip(st.columns(len(TIME)), TIME, strict=True):
+for col, key in zip(ui.columns(len(TIME)), TIME, strict=True):
     ui.kpi_card(result, key, t, container=col)
 
 st.subheader("Vilka deltagarna är")

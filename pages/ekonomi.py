@@ -28,7 +28,7 @@ if as_of is None:
 else:
     st.caption(f"Budgetår {year} · utfall rapporterat till och med {fmt.iso_date(as_of)}")
     # three per row: amounts in kronor need the width ("16 704 000 kr" must not be cut)
-    for col, key in zip(st.columns(3) + st.columns(3) + st.columns(3), CARDS, strict=False):
+    for col, key in zip(ui.columns(len(CARDS), per_row=3), CARDS, strict=True):
         ui.kpi_card(result, key, t, container=col)
     if (result.values.get("forecast_utilisation") or 0) > 1:
         st.warning("⚠️ Prognosen för helåret är högre än budgeten.")

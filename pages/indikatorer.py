@@ -44,7 +44,7 @@ else:
     if not current:
         st.info("Ingen NNS-mätning slutar inom den valda perioden. Välj mätperiod ovan; "
                 "förvald är den senaste.")
-    for col, key in zip(st.columns(len(CARDS)), CARDS, strict=True):
+    for col, key in zip(ui.columns(len(CARDS)), CARDS, strict=True):
         ui.kpi_card(result, key, t, container=col)
 
     rows = data.nns_table(ctx.frames, ctx.version, ctx.viewer, measured, t,

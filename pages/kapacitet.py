@@ -27,7 +27,7 @@ result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 
 st.subheader("Årsplatser och kostnader")
 ui.too_few_notice(result, t)
-for col, key in zip(st.columns(len(CARDS)), CARDS, strict=True):
+for col, key in zip(ui.columns(len(CARDS)), CARDS, strict=True):
     ui.kpi_card(result, key, t, container=col)
 own_costs = result.meta.get("forbund_costs_spent_in_period")
 st.caption("Kostnad per årsplats och per deltagare är utfallet under perioden för de valda "
@@ -84,7 +84,7 @@ if year is None:
     st.info(f"Det finns inga uppgifter för {escape.markdown(area)} till och med "
             f"{sel.date_to.year}.")
     st.stop()
-for col, key in zip(st.columns(len(BENEFIT_CARDS)), BENEFIT_CARDS, strict=True):
+for col, key in zip(ui.columns(len(BENEFIT_CARDS)), BENEFIT_CARDS, strict=True):
     ui.kpi_card(benefits, key, t, container=col)
 st.caption(f"{escape.markdown(area)}, {year} (senaste år med uppgifter till och med "
            f"{sel.date_to.year}).")

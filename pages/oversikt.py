@@ -20,9 +20,9 @@ result = data.kpis(ctx.frames, ctx.version, ctx.viewer, sel, t)
 
 st.subheader("Hela urvalet")
 if not ui.too_few_notice(result, t):
-    for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+    for col, key in zip(ui.columns(len(HEADLINE)), HEADLINE, strict=True):
         ui.kpi_card(result, key, t, container=col)
-cols = st.columns(4)
+cols = ui.columns(4)
 for col, key in zip(cols[:3], ("participants_in_period", "started", "ended"), strict=True):
     ui.kpi_card(result, key, t, container=col)
 ui.kpi_card(result, "payback_months", t, container=cols[3], part="Samhället",
@@ -40,7 +40,7 @@ for name in names:
     res = data.kpis(ctx.frames, ctx.version, ctx.viewer, one, t)
     with st.container(border=True):
         st.markdown(f"#### {escape.markdown(name)}")
-        cols = st.columns(len(PER_INSATS) + 1)
+        cols = ui.columns(len(PER_INSATS) + 1)
         for col, key in zip(cols, PER_INSATS, strict=False):
             ui.kpi_card(res, key, t, container=col)
         history = data.trend(ctx.frames, ctx.version, ctx.viewer, one, ("share_work",), "year",

@@ -34,7 +34,7 @@ st.caption("Två baser: andel av de **fullföljda** (avbrutna räknas inte) och 
            "avslutade** (inklusive avbrott). Målet gäller andelen av de fullföljda, utom för "
            "avbrott.")
 for keys in (COMPLETED, ENDED):
-    for col, key in zip(st.columns(len(keys)), keys, strict=True):
+    for col, key in zip(ui.columns(len(keys)), keys, strict=True):
         ui.kpi_card(result, key, t, container=col)
 outcomes = charts.kpi_grid(result, OUTCOMES, t)
 ui.chart(charts.grouped_bars(outcomes, charts.titled("Avslut per bas", title), Unit.SHARE),
@@ -76,7 +76,7 @@ st.subheader("Uppföljning efter avslut")
 st.caption("Bland avslutade i perioden som följts upp efter 6, 12 och 24 månader: andelen i "
            "arbete, studier och fortsatt rehabilitering.")
 for m in HORIZONS:
-    cols = st.columns(3)
+    cols = ui.columns(3)
     for col, key in zip(cols, (f"share_work_{m}m", f"followed_up_{m}m",
                                f"followup_coverage_{m}m"), strict=True):
         ui.kpi_card(result, key, t, container=col)

@@ -32,7 +32,7 @@ else:
         st.warning(f"Utvärderingen omfattar färre än {t} deltagare och visas inte för att "
                    "skydda enskilda personer.")
     else:
-        for col, key in zip(st.columns(len(CARDS)), CARDS, strict=True):
+        for col, key in zip(ui.columns(len(CARDS)), CARDS, strict=True):
             socio_ui.actor_card(result, key, "Samhället", t, container=col)
         ui.chart(charts.payback_bars(actors, result.values.get("payback_months_target"),
                                      charts.titled("Återbetalningstid per aktör", title)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -84,6 +85,12 @@ def texts(at: AppTest) -> list[str]:
         if isinstance(value, str):
             out.append(value)
     return out
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The plotly figures the page drew, as JSON."""
+    return [json.loads(node.proto.spec) for node in elements(at)
+            if getattr(node, "type", None) == "plotly_chart"]
 
 
 def metrics(at: AppTest) -> dict[str, list[str]]:

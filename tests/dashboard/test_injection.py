@@ -9,14 +9,13 @@ hold the markup unescaped.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from datetime import date
 
 import polars as pl
 import pytest
-from apptest_tools import download_texts, elements, open_page
+from apptest_tools import chart_specs, download_texts, elements, open_page
 from google.protobuf.message import Message
 from sqlalchemy import update
 
@@ -115,12 +114,6 @@ def markdown_texts(at) -> list[str]:
         if isinstance(proto, Message) and getattr(node, "type", None) != "plotly_chart":
             out += list(_strings(proto))
     return out
-
-
-def chart_specs(at) -> list[dict]:
-    """The plotly figures the page drew, as JSON."""
-    return [json.loads(node.proto.spec) for node in elements(at)
-            if getattr(node, "type", None) == "plotly_chart"]
 
 
 def chart_strings(spec) -> list[str]:
