@@ -17,11 +17,14 @@ from dashboard.auth import Viewer
 from dashboard.ui import kpi_text
 from loaders import limits
 from loaders.frames import load_frames
+from loaders.history import UndoResult
 from loaders.importer import ImportReport, import_upload
-from loaders.issues import Issue
+from loaders.issues import Issue, issues_frame, issues_grouped
 from loaders.parse import ParseResult, upload_sha256
 from loaders.preview import apply_changes
-from metrics import Selection, latest_full_year, public_kpis, year_period
+from loaders.template import build_template, sheet_guide_markdown
+from loaders.validate import uploadable_sheets
+from metrics import Selection, data_cutoff, opening_year, public_kpis, year_period
 from metrics.registry import BY_KEY
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,67 @@ UPLOAD_HINT = (f"Högst {limits.MAX_UPLOAD_MB} MB per fil. Filerna kontrolleras 
 #: Hides the widget's English "200MB per file • XLSX, CSV" line: it names the widget's limit.
 UPLOAD_HINT_STYLE = ("<style>[data-testid='stFileUploaderDropzoneInstructions'] "
                      "{display: none;}</style>")
+
+
+def csv_hint(viewer: Viewer) -> str:
+    """How CSV files are named, with the names this viewer may upload (said before the upload)."""
+    names = ", ".join(f"{s.name}.csv" for s in uploadable_sheets(viewer.role == "admin"))
+    return f"CSV-filer: en fil per blad, som heter som bladet – {names}."
+
+
+def template_for(viewer: Viewer) -> bytes:
+    """The template with only the sheets the viewer may upload, their förbund in the examples."""
+    return build_template(uploadable_sheets(viewer.role == "admin"),
+                          forbund=viewer.forbund[0] if viewer.forbund else None)
+
+
+def guide_for(viewer: Viewer) -> str:
+    """The Markdown guide to the sheets of `template_for(viewer)`."""
+    return sheet_guide_markdown(uploadable_sheets(viewer.role == "admin"))
+
+
+def issue_tables(issues: list[Issue]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(grouped, every issue) for the page, blank where nothing applies.
+
+    Streamlit's table shows a missing cell as "None"; a file-wide problem has no row or column,
+    so the row numbers are text too.
+    """
+    def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+        rows = [c for c in ("Rad", "Första rad") if c in frame.columns]
+        return frame.with_columns(pl.col(rows).cast(pl.String)).with_columns(
+            pl.col(pl.String).fill_null(""))
+
+    return as_text(issues_grouped(issues)), as_text(issues_frame(issues))
+
+
+def history_table(uploads: list[dict]) -> list[dict]:
+    """The Historik table: one row per upload (`history.list_uploads`), Swedish headers."""
+    return [{"Nr": u["id"], "Tid": f"{u['created_at']:%Y-%m-%d %H:%M}",
+             "Användare": u["username"], "Filer": ", ".join(u["file_names"]),
+             "Nya": u["rows_added"], "Ändrade": u["rows_updated"],
+             "Status": "Ångrad" if u["status"] == "undone" else "Sparad"} for u in uploads]
+
+
+def saved_text(report: ImportReport) -> str:
+    """What saving an upload did."""
+    return f"Uppladdning {report.upload_id} är sparad. Översikten visar de nya siffrorna."
+
+
+def undone_text(result: UndoResult) -> str:
+    """What an undo did, as Uppladdning and Historik say it."""
+    return (f"Uppladdning {result.upload_id} är ångrad: {result.rows_deleted} rader borttagna, "
+            f"{result.rows_restored} återställda.")
+
+
+def nothing_to_save(report: ImportReport) -> str | None:
+    """Why a checked upload has nothing to save (Swedish), or None when it has."""
+    if report.total("added") + report.total("updated"):
+        return None
+    if report.total("unchanged"):
+        return "Alla rader finns redan med samma värden. Det finns inget att spara."
+    return ("Filen har inga rader att spara. Exempelrader från mallen läses inte in: fyll i "
+            "egna rader under rubrikerna och ladda upp filen igen.")
+
 
 #: KPIs compared before → after in the preview (the board's headline numbers).
 PREVIEW_KPIS = ("started", "ended", "completed", "participants_in_period", "share_work",
@@ -90,15 +154,15 @@ def commit(engine: Engine, check: UploadCheck, user: str) -> ImportReport:
 
 def kpi_moves(frames: dict[str, pl.DataFrame], report: ImportReport, today,
               threshold: int) -> pl.DataFrame:
-    """Per förbund in the upload: KPIs of its latest full year before → after, where they move."""
+    """Per förbund in the upload: KPIs before → after where they move, in the year the
+    pages open on after the upload (the latest year with data, `filters.filter_options`)."""
     after_frames = apply_changes(frames, report.changes)
+    year = opening_year(data_cutoff(after_frames["episodes"], today), today)
     forbund = sorted({str(f) for c in report.changes.values()
                       for frame in (c.added, c.updated_new) if "forbund" in frame.columns
                       for f in frame["forbund"].unique().to_list()})
     rows = []
     for name in forbund:
-        episodes = after_frames["episodes"].filter(pl.col("forbund").cast(pl.String) == name)
-        year = latest_full_year(episodes, today)
         sel = Selection(forbund=(name,), date_from=year_period(year)[0],
                         date_to=year_period(year)[1])
         before = public_kpis(frames, sel, threshold)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loaders.contract import header_key
+from loaders.examples import EXAMPLE, EXAMPLE_KEY
 from loaders.issues import Issue
 from loaders.read import RawSheet
 
@@ -15,12 +16,16 @@ PERSONAL_HEADERS = frozenset(header_key(h) for h in (
 
 
 def match_headers(raw_sheet: RawSheet) -> tuple[dict[str, int], list[Issue], list[str]]:
-    """Contract column name -> position; issues for missing, doubled and unknown headers."""
+    """Contract column name -> position; issues for missing, doubled and unknown headers.
+
+    The template's marker column `Exempelrad` is found as `EXAMPLE`, not as an unknown column.
+    """
     sheet, file, name = raw_sheet.sheet, raw_sheet.file, raw_sheet.name
     by_key = {header_key(h): c for c in sheet.columns for h in (c.header, *c.aliases)}
     found: dict[str, int] = {}
     issues: list[Issue] = []
     extras: list[str] = []
+    marker: int | None = None
     for pos, header in enumerate(raw_sheet.headers):
         key = header_key(header)
         column = by_key.get(key)
@@ -34,6 +39,8 @@ def match_headers(raw_sheet: RawSheet) -> tuple[dict[str, int], list[Issue], lis
                                 "bara finnas en gång."))
         elif column is not None:
             found[column.name] = pos
+        elif key == EXAMPLE_KEY and marker is None:
+            marker = pos
         elif key in PERSONAL_HEADERS:
             issues.append(Issue(file, name, None, header, None,
                                 f"Kolumnen {header} ser ut att innehålla personuppgifter. Ta "
@@ -55,4 +62,6 @@ def match_headers(raw_sheet: RawSheet) -> tuple[dict[str, int], list[Issue], lis
             issues.append(Issue(file, name, None, c.header, None,
                                 f"Kolumnen {c.header} saknas. Den måste finnas i bladet "
                                 f"{sheet.name}."))
+    if marker is not None:
+        found[EXAMPLE] = marker
     return found, issues, extras

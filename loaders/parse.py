@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from loaders import cells, privacy, validate
+from loaders import cells, examples, privacy, validate
 from loaders.columns import NOTES, stored_columns
 from loaders.contract import EXIT_REASONS, Column, Kind, Sheet, header_key
 from loaders.headers import match_headers
@@ -177,10 +177,18 @@ def _parse_sheet(raw_sheet: RawSheet, today: date):
     headers = {c.name: raw_sheet.headers[found[c.name]] if c.name in found else c.header
                for c in sheet.columns}
     ctx = Context(raw_sheet.file, raw_sheet.name, sheet, headers, frozenset(found))
+    marker = found.get(examples.EXAMPLE)
     df = raw_sheet.frame.select(ROW, pl.lit(raw_sheet.file).alias(FILE), *(
         (pl.col(f"c{found[c.name]}") if c.name in found else pl.lit(None, pl.String))
-        .alias(raw(c.name)) for c in sheet.columns))
+        .alias(raw(c.name)) for c in sheet.columns),
+        *([] if marker is None else [pl.col(f"c{marker}").alias(examples.EXAMPLE)]))
     df = _typed(df, sheet, today)
+    if marker is not None:
+        # before the checks: an example row left as it is gives no other issue
+        df, marked = examples.split_examples(
+            df, ctx, _typed(examples.example_texts(sheet), sheet, today),
+            raw_sheet.headers[marker])
+        issues += marked
     if found:
         issues += validate.cell_issues(df, ctx, today) + validate.row_checks(df, ctx)
     return ctx, df, issues, extras, found

@@ -3,13 +3,16 @@
 Everything is generated from `loaders.contract`: one sheet per contract sheet with its
 headers, an example row, drop-downs for every column with fixed values and date checks, plus
 an `Instruktioner` sheet first and a visible `Värdelistor` sheet last holding the drop-down
-lists (the importer skips both; hidden sheets would be refused).
+lists (the importer skips both; hidden sheets would be refused). The example row is marked in
+a last column `Exempelrad`, so that uploading the template unchanged imports nothing
+(`loaders.examples`).
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import polars as pl
@@ -20,7 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from loaders.columns import stored_columns
 from loaders.contract import SHEETS, Column, Kind, Sheet
+from loaders.examples import EXAMPLE_HEADER, EXAMPLE_MARK
 from loaders.template_guide import (
+    EXAMPLE_HELP,
     GUIDE_HEADERS,
     INTRO,
     TITLE,
@@ -49,21 +54,34 @@ REQUIRED_FILL, OPTIONAL_FILL = "#F8CBAD", "#DDEBF7"
 _NUMBER = re.compile(r"^[-\u2212]?\d+(?:[.,]\d+)?$")
 
 
-def build_template() -> bytes:
-    """The empty template: guide, one sheet per contract sheet with an example row, lists."""
+def build_template(sheets: Sequence[Sheet] = SHEETS, forbund: str | None = None) -> bytes:
+    """The empty template: guide, each of `sheets` with a marked example row, lists.
+
+    `sheets` are those the user may upload; `forbund` (the user's own) replaces the made-up
+    förbund of the example rows, so an example row edited into a real one is the user's.
+    """
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
         styles = _styles(book)
-        _guide_sheet(book.add_worksheet(GUIDE_SHEET), styles)
-        sheets = [(sheet, book.add_worksheet(sheet.name)) for sheet in SHEETS]
-        lists = _lists_sheet(book.add_worksheet(LISTS_SHEET), styles)
-        for sheet, ws in sheets:
+        _guide_sheet(book.add_worksheet(GUIDE_SHEET), styles, sheets)
+        added = [(sheet, book.add_worksheet(sheet.name)) for sheet in sheets]
+        lists = _lists_sheet(book.add_worksheet(LISTS_SHEET), styles, sheets)
+        for sheet, ws in added:
+            example = _example_row(sheet, forbund)
             _data_sheet(ws, sheet, styles, lists)
             for col, column in enumerate(sheet.columns):
-                _write_cell(ws, 1, col, _example_value(column, sheet.example.get(column.header,
-                                                                                   "")), styles)
+                _write_cell(ws, 1, col, _example_value(column, example.get(column.header, "")),
+                            styles)
+            ws.write_string(1, len(sheet.columns), EXAMPLE_MARK)
         book.worksheets()[1].activate()
     return buffer.getvalue()
+
+
+def _example_row(sheet: Sheet, forbund: str | None = None) -> dict[str, str]:
+    """The sheet's example cells by header, with `forbund` as its Förbund if given."""
+    if forbund is None or "Förbund" not in sheet.example:
+        return dict(sheet.example)
+    return {**sheet.example, "Förbund": forbund}
 
 
 def _styles(book: Workbook) -> dict:
@@ -81,7 +99,7 @@ def _styles(book: Workbook) -> dict:
     }
 
 
-def _guide_sheet(ws: Worksheet, styles: dict) -> None:
+def _guide_sheet(ws: Worksheet, styles: dict, sheets: Sequence[Sheet]) -> None:
     """The same content as `sheet_guide_markdown`, laid out as rows."""
     ws.set_column(0, 0, 30, styles["wrap"])
     ws.set_column(1, 1, 8, styles["wrap"])
@@ -92,7 +110,7 @@ def _guide_sheet(ws: Worksheet, styles: dict) -> None:
     for line in INTRO:
         ws.write_string(row, 0, "• " + line)
         row += 1
-    for sheet in SHEETS:
+    for sheet in sheets:
         row += 1
         ws.write_string(row, 0, f"Blad {sheet.name}", styles["heading"])
         ws.write_string(row + 1, 0, sheet.help)
@@ -111,10 +129,11 @@ def _guide_sheet(ws: Worksheet, styles: dict) -> None:
         ws.write_row(row + 3 + k, 0, values)
 
 
-def _lists_sheet(ws: Worksheet, styles: dict) -> dict[tuple[str, ...], str]:
+def _lists_sheet(ws: Worksheet, styles: dict,
+                 sheets: Sequence[Sheet]) -> dict[tuple[str, ...], str]:
     """One column per distinct drop-down list; returns list values -> range formula."""
     ranges: dict[tuple[str, ...], str] = {}
-    for sheet in SHEETS:
+    for sheet in sheets:
         for column in sheet.columns:
             values = allowed_values(column)
             if column.kind is not Kind.CODE or not values or values in ranges:
@@ -145,6 +164,10 @@ def _data_sheet(ws: Worksheet, sheet: Sheet, styles: dict,
         validation = _validation(column, lists)
         if validation:
             ws.data_validation(1, col, LAST_ROW, col, validation)
+    marker = len(sheet.columns)
+    ws.set_column(marker, marker, len(EXAMPLE_HEADER) + 3, styles["kind"][Kind.TEXT])
+    ws.write_string(0, marker, EXAMPLE_HEADER, styles["optional"])
+    ws.write_comment(0, marker, EXAMPLE_HELP, {"x_scale": 2.2, "y_scale": 1.6})
 
 
 def _comment(column: Column) -> str:

@@ -6,6 +6,8 @@ The workbook's `Instruktioner` sheet and the app's Markdown guide both come from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from loaders.contract import SHEETS, Column, Kind, Sheet
 from metrics.registry import KPIS, Unit
 
@@ -28,8 +30,11 @@ INTRO = (
     "Värdelistor.",
     "Datum skrivs ÅÅÅÅ-MM-DD (även 20230331 går bra). Belopp i kronor får skrivas med "
     "mellanslag (1 923 361) och decimaler med komma (8,1). Procent skrivs 25 eller 25 %.",
-    "Exempelraden under rubrikerna är påhittad (Demoförbundet Norr): skriv över eller ta bort "
-    "den innan du laddar upp.",
+    "Raden under rubrikerna är ett påhittat exempel och har Ja i sista kolumnen, Exempelrad. "
+    "Den läses inte in så länge den är oförändrad. Skriv dina egna rader utan Ja i Exempelrad; "
+    "skriver du över exemplet, töm då cellen i Exempelrad.",
+    "Som CSV i stället för arbetsbok: en fil per blad, som heter som bladet, t.ex. "
+    "Deltagare.csv eller Budget.csv.",
     "Inga personnummer, namn eller e-postadresser i bladen. Deltagar-ID ska vara det "
     "pseudonyma id:t från ärendesystemet.",
     "Bladen Instruktioner och Värdelistor läses inte in vid uppladdning.",
@@ -39,6 +44,8 @@ INTRO = (
 VOLUME_TARGET_NOTE = ("Mål för en volym (bladet Volymer) anges med nyckeltalet `volume:` följt "
                       "av måttet, t.ex. `volume:Konsultationer`.")
 GUIDE_HEADERS = ("Kolumn", "Krävs", "Typ", "Tillåtna värden", "Beskrivning")
+EXAMPLE_HELP = ("Exempelrad (frivillig)\nJa = mallens påhittade exempelrad, som inte läses in. "
+                "Lämna cellen tom på dina egna rader.")
 
 
 def allowed_values(column: Column) -> tuple[str, ...]:
@@ -104,10 +111,10 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def sheet_guide_markdown() -> str:
-    """The guide as Markdown: general rules, then every sheet with all its columns."""
+def sheet_guide_markdown(sheets: Sequence[Sheet] = SHEETS) -> str:
+    """The guide as Markdown: general rules, then each of `sheets` with all its columns."""
     out = [f"# {TITLE}", "", *(f"- {line}" for line in INTRO), ""]
-    for sheet in SHEETS:
+    for sheet in sheets:
         out += [f"## Blad `{sheet.name}`", "", sheet.help, "",
                 f"Nyckel (identifierar en rad): {' + '.join(key_headers(sheet))}", "",
                 "| " + " | ".join(GUIDE_HEADERS) + " |",

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from loaders import cells
-from loaders.contract import Column, Kind, Sheet
+from loaders.contract import SHEETS, Column, Kind, Sheet
 from loaders.issues import CONTROL_CHARACTERS, FILE, ROW, Issue, Severity, row_issues
 
 MIN_DATE = date(1990, 1, 1)
@@ -25,6 +25,11 @@ ADMIN_ONLY = ("unit_costs", "benefit_fye")
 #: Sheets whose (Förbund, Insats) must name a known insats; blank Insats allowed where optional.
 REFERENCING = ("episodes", "followups", "targets", "socioeconomic", "volumes", "budget_lines",
                "report_texts")
+
+
+def uploadable_sheets(admin: bool) -> tuple[Sheet, ...]:
+    """The sheets a user may upload: every sheet for an administrator, else not `ADMIN_ONLY`."""
+    return SHEETS if admin else tuple(s for s in SHEETS if s.table not in ADMIN_ONLY)
 
 
 def raw(name: str) -> str:

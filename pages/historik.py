@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.context import page_context
 from dashboard.filters import PARTICIPANT_FILTERS
+from dashboard.upload import history_table, undone_text
 from loaders.history import UndoRefused, list_uploads, undo, upload_forbund, upload_rows
 from loaders.importer import ImportBusy
 
@@ -16,11 +17,8 @@ if not uploads:
     st.info("Inga uppladdningar ännu.")
     st.stop()
 
-st.dataframe([{"Nr": u["id"], "Tid": f"{u['created_at']:%Y-%m-%d %H:%M}",
-               "Användare": u["username"], "Filer": ", ".join(u["file_names"]),
-               "Nya": u["rows_added"], "Ändrade": u["rows_updated"],
-               "Status": "Ångrad" if u["status"] == "undone" else "Sparad"}
-              for u in uploads], hide_index=True, width="stretch")
+listing = st.empty()
+listing.dataframe(history_table(uploads), hide_index=True, width="stretch")
 
 ids = [u["id"] for u in uploads]
 chosen = st.selectbox("Välj uppladdning", ids, key="history_upload",
@@ -38,14 +36,20 @@ if upload["status"] == "committed" and scope is not None \
     st.info(f"Uppladdning {chosen} gäller även andra förbund och kan bara ångras av en "
             "administratör.")
 elif upload["status"] == "committed":
-    confirm = st.checkbox(f"Jag vill ångra uppladdning {chosen} och återställa de tidigare "
-                          "värdena.", key="undo_confirm")
-    if st.button("Ångra uppladdningen", disabled=not confirm, key="undo_button"):
+    controls = st.empty()
+    with controls.container():
+        confirm = st.checkbox(f"Jag vill ångra uppladdning {chosen} och återställa de "
+                              "tidigare värdena.", key="undo_confirm")
+        clicked = st.button("Ångra uppladdningen", disabled=not confirm, key="undo_button")
+    if clicked:
         try:
             result = undo(engine, chosen, user=ctx.viewer.username)
         except (UndoRefused, ImportBusy) as err:
             st.error(str(err))
         else:
             data.current_version.clear()
-            st.success(f"Uppladdning {chosen} är ångrad: {result.rows_deleted} rader "
-                       f"borttagna, {result.rows_restored} återställda.")
+            # drawn again in this run: the table says Ångrad, the undo controls go
+            listing.dataframe(history_table(list_uploads(engine, forbund=scope)),
+                              hide_index=True, width="stretch")
+            controls.empty()
+            st.success(undone_text(result))

@@ -6,15 +6,19 @@ by every other dashboard test and must not change).
 
 from __future__ import annotations
 
+import io
 import shutil
 
+import openpyxl
 import polars as pl
 import pytest
 from apptest_tools import metric, notices, open_page, widget
 
 from dashboard.context import pages_for
+from loaders.examples import SKIPPED_MESSAGE
 from loaders.frames import load_frames
 from loaders.limits import MAX_UPLOAD_BYTES
+from loaders.privacy import PNR_MESSAGE
 from loaders.schema import make_engine
 from metrics import Selection, public_kpis, year_period
 from tests.data.bad.make_corpus import hostile
@@ -107,7 +111,7 @@ def test_invalid_upload_lists_every_problem_and_changes_nothing(logged_in, own_d
     assert not at.exception
     grouped, problems = (d.value for d in at.main.dataframe)
     found = sorted(zip(problems["Rad"], problems["Kolumn"], strict=True))
-    assert found == [(2, "Slutdatum"), (3, "Kön"), (4, "Deltagar-ID")]
+    assert found == [("2", "Slutdatum"), ("3", "Kön"), ("4", "Deltagar-ID")]
     assert sorted(zip(grouped["Kolumn"], grouped["Antal"], strict=True)) == [
         ("Deltagar-ID", 1), ("Kön", 1), ("Slutdatum", 1)]
     assert "3 fel och 0 varningar." in notices(at)
@@ -165,7 +169,7 @@ def test_samordnare_uploading_another_forbunds_rows_is_rejected(logged_in, own_d
     grouped, problems = (d.value for d in at.main.dataframe)
     assert grouped[["Kolumn", "Antal"]].values.tolist() == [["Förbund", 2]]
     assert set(problems["Kolumn"]) == {"Förbund"}
-    assert list(problems["Rad"]) == [2, 3]
+    assert list(problems["Rad"]) == ["2", "3"]
     assert all(NORRDAL in p for p in problems["Problem"])
     assert "upload_commit" not in [b.key for b in at.main.button]
     assert snapshot(own_db) == before
@@ -198,6 +202,9 @@ def test_historik_undo_restores_the_database(logged_in, own_db, demo_frames):
     assert not at.exception
     assert [s.value for s in at.main.success] == [
         f"Uppladdning 2 är ångrad: {NEW_EPISODES} rader borttagna, 0 återställda."]
+    # Regression: the table drawn in the same run as the click still said "Sparad".
+    assert list(at.main.dataframe[0].value["Status"]) == ["Ångrad", "Sparad"]
+    assert "undo_button" not in [b.key for b in at.main.button]
     after = snapshot(own_db)
     bookkeeping = ("uploads", "row_history")  # the undone upload stays listed as undone
     assert {k: v for k, v in after.items() if k not in bookkeeping} == \
@@ -227,3 +234,137 @@ def test_admin_can_undo_the_demo_upload_of_every_forbund(logged_in, own_db):
     assert not at.exception
     assert at.main.success[0].value.startswith("Uppladdning 1 är ångrad:")
     assert snapshot(own_db)["episodes"] == []
+
+
+SAMORDNARE_SHEETS = ["Insatser", "Mål", "Deltagare", "Uppföljning", "Budget", "Finansiering",
+                     "Samhällsekonomi", "Indikatorer", "Volymer", "Rapporttexter"]
+
+
+def test_template_downloaded_by_a_samordnare_uploads_unchanged_without_errors(
+        logged_in, own_db, downloads):
+    at = logged_in("samordnare")
+    open_page(at, "uppladdning")
+    template = downloads["finsam-mall.xlsx"]
+    assert openpyxl.load_workbook(io.BytesIO(template)).sheetnames == [
+        "Instruktioner", *SAMORDNARE_SHEETS, "Värdelistor"]
+    before = snapshot(own_db)
+
+    upload(at, [("finsam-mall.xlsx", template)])
+
+    assert not at.exception
+    assert [w.value for w in at.main.warning] == ["0 fel och 10 varningar."]
+    assert [i.value for i in at.main.info] == [
+        "Filen har inga rader att spara. Exempelrader från mallen läses inte in: fyll i egna "
+        "rader under rubrikerna och ladda upp filen igen."]
+    assert not at.main.error
+    problems = at.main.dataframe[1].value
+    assert problems.to_dict("records") == [
+        {"Fil": "finsam-mall.xlsx", "Blad": name, "Rad": "2", "Kolumn": "Exempelrad",
+         "Värde": "Ja", "Problem": SKIPPED_MESSAGE, "Allvarlighet": "varning"}
+        for name in SAMORDNARE_SHEETS]
+    assert "upload_commit" not in [b.key for b in at.main.button]
+    assert snapshot(own_db) == before
+
+
+def test_upload_page_tells_how_csv_files_are_named_before_any_upload(logged_in):
+    at = logged_in("samordnare")
+    open_page(at, "uppladdning")
+
+    assert not at.exception
+    assert ("CSV-filer: en fil per blad, som heter som bladet – Insatser.csv, Mål.csv, "
+            "Deltagare.csv, Uppföljning.csv, Budget.csv, Finansiering.csv, Samhällsekonomi.csv, "
+            "Indikatorer.csv, Volymer.csv, Rapporttexter.csv.") in [
+        c.value for c in at.main.caption]
+
+
+def test_report_cells_without_row_or_column_are_blank_never_none(logged_in, own_db, downloads):
+    at = logged_in("samordnare")
+
+    upload(at, [("Kvartal.csv", b"Insats;Kommentar\nSteget;x\n")])
+
+    assert not at.exception
+    grouped, problems = (d.value for d in at.main.dataframe)
+    message = ("Filnamnet motsvarar inget blad. En CSV-fil ska heta exakt som bladet, t.ex. "
+               "Deltagare.csv. Tillåtna namn: Insatser, Mål, Deltagare, Uppföljning, Budget, "
+               "Finansiering, Samhällsekonomi, Schablonkostnader, Indikatorer, Volymer, "
+               "Helårsekvivalenter, Rapporttexter.")
+    assert problems.to_dict("records") == [
+        {"Fil": "Kvartal.csv", "Blad": "Kvartal", "Rad": "", "Kolumn": "", "Värde": "",
+         "Problem": message, "Allvarlighet": "fel"}]
+    assert grouped.to_dict("records") == [
+        {"Fil": "Kvartal.csv", "Blad": "Kvartal", "Kolumn": "", "Problem": message,
+         "Antal": 1, "Första rad": "", "Allvarlighet": "fel"}]
+    book = openpyxl.load_workbook(io.BytesIO(downloads["finsam-kontroll.xlsx"]))
+    assert [c.value for c in book["Problem"][2]] == [
+        "Kvartal.csv", "Kvartal", None, None, None, message, "fel"]
+
+
+def test_after_saving_spara_is_gone_and_the_upload_can_be_undone_there(logged_in, own_db,
+                                                                       demo_frames):
+    at = logged_in("samordnare")
+    year = widget(at, "selectbox", "ar").value
+    before = snapshot(own_db)
+    upload(at, [("Deltagare.csv", deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL),
+                                                year))])
+
+    at.button(key="upload_commit").click().run()
+
+    assert not at.exception
+    assert [s.value for s in at.main.success] == [
+        "Inga problem hittades.", "Uppladdning 2 är sparad. Översikten visar de nya siffrorna."]
+    assert [b.key for b in at.main.button] == ["upload_undo"]
+    at.run()  # any later run, e.g. a filter changed
+    assert [s.value for s in at.main.success] == [
+        "Uppladdning 2 är sparad. Översikten visar de nya siffrorna."]
+    assert [b.key for b in at.main.button] == ["upload_undo"]
+
+    at.button(key="upload_undo").click().run()
+
+    assert not at.exception
+    assert [s.value for s in at.main.success] == [
+        f"Uppladdning 2 är ångrad: {NEW_EPISODES} rader borttagna, 0 återställda.",
+        "Inga problem hittades."]  # the file, still chosen, is checked again
+    assert [b.key for b in at.main.button] == ["upload_commit"]
+    bookkeeping = ("uploads", "row_history")
+    assert {k: v for k, v in snapshot(own_db).items() if k not in bookkeeping} == \
+        {k: v for k, v in before.items() if k not in bookkeeping}
+    assert list(open_page(at, "historik").main.dataframe[0].value["Status"]) == [
+        "Ångrad", "Sparad"]
+
+
+@pytest.mark.parametrize(("participant_id", "shown"), [
+    ("8112189875", "811218****"),  # check digit wrong (811218-9876 is valid)
+    ("19811218-9875", "19811218-****"),
+    ("811278-9870", "811278-****"),  # a samordningsnummer, check digit wrong
+])
+def test_personnummer_shaped_deltagar_id_with_wrong_check_digit_is_refused_in_the_page(
+        logged_in, own_db, demo_frames, participant_id, shown):
+    # Regression: it passed with "Inga problem hittades".
+    at = logged_in("samordnare")
+    csv = deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL), 2024, n=1)
+    before = snapshot(own_db)
+
+    upload(at, [("Deltagare.csv", csv.replace(b"T-000", participant_id.encode()))])
+
+    assert not at.exception
+    _, problems = (d.value for d in at.main.dataframe)
+    assert problems[["Rad", "Kolumn", "Värde", "Problem"]].values.tolist() == [
+        ["2", "Deltagar-ID", shown, PNR_MESSAGE]]
+    assert "Inga problem hittades." not in [s.value for s in at.main.success]
+    assert "upload_commit" not in [b.key for b in at.main.button]
+    assert snapshot(own_db) == before
+
+
+def test_rows_already_stored_offer_nothing_to_save(logged_in, own_db, demo_frames):
+    at = logged_in("samordnare")
+    csv = deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL), 2024, n=2)
+    upload(at, [("Deltagare.csv", csv)])
+    at.button(key="upload_commit").click().run()
+
+    again = logged_in("samordnare")
+    upload(again, [("deltagare.csv", csv)])  # another name: not the same file, the same rows
+
+    assert not again.exception
+    assert notices(again) == [
+        "Alla rader finns redan med samma värden. Det finns inget att spara."]
+    assert "upload_commit" not in [b.key for b in again.main.button]

@@ -109,6 +109,13 @@ def test_personnummer_with_a_space_never_appears_in_any_message():
     ("19811218 9875", "19811218 ****"),
     ("8112789875", "811278****"),  # samordningsnummer: day 18 + 60
     ("000229-1234", "000229-****"),  # 29 February exists in 2000
+    # Regression: these passed with "Inga problem hittades" (check digit wrong).
+    ("811218987" + wrong("6"), "811218****"),  # ten digits, no separator
+    ("811218+987" + wrong("6"), "811218+****"),
+    ("19811218987" + wrong("6"), "19811218****"),  # twelve digits, no separator
+    ("19811218-987" + wrong("6"), "19811218-****"),
+    ("811278-987" + wrong(luhn_digit("811278987")), "811278-****"),  # samordningsnummer
+    ("19811278987" + wrong(luhn_digit("811278987")), "19811278****"),
 ])
 def test_personnummer_shaped_participant_id_is_refused_whatever_the_check_digit(
         participant_id, masked):
@@ -123,6 +130,9 @@ def test_personnummer_shaped_participant_id_is_refused_whatever_the_check_digit(
     "19810229-9875",  # 1981 is no leap year
     "D-000123",  # the pseudonymous id the advice suggests
     "KS2024-00117",  # ten digits, but 202400 is no date
+    "8113189875",  # ten digits, month 13
+    "1234567890",  # ten digits, month 34
+    "811250-9875",  # day 50: neither a date nor a samordningsnummer (day + 60)
 ])
 def test_participant_id_that_is_no_real_date_is_accepted(participant_id):
     result = parse(deltagare(**{"Deltagar-ID": participant_id}))

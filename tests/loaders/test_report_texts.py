@@ -88,7 +88,8 @@ def test_contract_declares_the_sheet_with_its_key_and_sections():
 def test_template_has_the_sheet_with_a_section_drop_down_and_a_wide_text_column():
     book = openpyxl.load_workbook(io.BytesIO(build_template()))
     ws = book["Rapporttexter"]
-    assert [c.value for c in ws[1]] == ["Förbund", "Insats", "Period", "Avsnitt", "Text"]
+    assert [c.value for c in ws[1]] == ["Förbund", "Insats", "Period", "Avsnitt", "Text",
+                                        "Exempelrad"]
     [dv] = [dv for dv in ws.data_validations.dataValidation if "D2" in str(dv.sqref)]
     assert dv.type == "list"
     sheet_name, cells = dv.formula1.lstrip("=").split("!")

@@ -5,6 +5,7 @@ from datetime import date
 
 import openpyxl
 
+from loaders.examples import EXAMPLE_HEADER
 from loaders.frames import load_frames
 from loaders.importer import import_upload
 from loaders.parse import parse_files
@@ -13,7 +14,11 @@ from tests.loaders.factories import snapshot
 
 
 def filled_template(edit) -> bytes:
+    """The template after `edit`, its example rows made the user's own (Exempelrad emptied)."""
     book = openpyxl.load_workbook(io.BytesIO(build_template()))
+    for ws in book.worksheets:
+        if ws.max_column and ws.cell(1, ws.max_column).value == EXAMPLE_HEADER:
+            ws.cell(2, ws.max_column).value = None
     edit(book)
     out = io.BytesIO()
     book.save(out)

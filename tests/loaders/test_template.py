@@ -14,6 +14,8 @@ from polars.testing import assert_frame_equal
 from loaders.columns import frame_schema
 from loaders.contract import EDUCATION, SEX, SHEETS, SHEETS_BY_NAME, Kind
 from loaders.demo import build_demo
+from loaders.examples import EDITED_MESSAGE, EXAMPLE_HEADER, SKIPPED_MESSAGE
+from loaders.issues import Issue
 from loaders.parse import parse_files
 from loaders.template import (
     GUIDE_SHEET,
@@ -24,7 +26,8 @@ from loaders.template import (
     sheet_guide_markdown,
     write_demo_workbook,
 )
-from loaders.template_guide import allowed_values
+from loaders.template_guide import INTRO, allowed_values
+from loaders.validate import uploadable_sheets
 from metrics.registry import KPIS
 
 CODE_COLUMNS = [(s.name, c.header) for s in SHEETS for c in s.columns
@@ -66,9 +69,10 @@ def test_sheets_are_guide_then_contract_order_then_lists_all_visible(book):
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
-def test_headers_are_exactly_the_contract_headers(book, sheet):
+def test_headers_are_the_contract_headers_then_the_example_marker(book, sheet):
     row = [c.value for c in book[sheet.name][1]]
-    assert row == [c.header for c in sheet.columns]
+    assert row == [*(c.header for c in sheet.columns), "Exempelrad"]
+    assert book[sheet.name].cell(2, len(sheet.columns) + 1).value == "Ja"
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
@@ -175,10 +179,85 @@ def test_markdown_guide_spells_out_allowed_values_and_bounds():
     assert "Lönekostnader, Lokalkostnader" in md and "– eller egen text" in md
 
 
-def test_template_example_rows_import_cleanly(data):
+def _skipped(sheets) -> list[Issue]:
+    return [Issue("mall.xlsx", s.name, 2, EXAMPLE_HEADER, "Ja", SKIPPED_MESSAGE, "warning")
+            for s in sheets]
+
+
+def test_template_uploaded_unchanged_names_its_example_rows_and_imports_nothing(data):
     parsed = parse_files([("mall.xlsx", data)])
+    assert parsed.issues == _skipped(SHEETS)
+    assert {t: f.height for t, f in parsed.frames.items()} == {s.table: 0 for s in SHEETS}
+
+
+NORRDAL = "Demoförbundet Norrdal"
+SAMORDNARE_SHEETS = ["Insatser", "Mål", "Deltagare", "Uppföljning", "Budget", "Finansiering",
+                     "Samhällsekonomi", "Indikatorer", "Volymer", "Rapporttexter"]
+
+
+@pytest.fixture(scope="module")
+def samordnare_template() -> bytes:
+    return build_template(uploadable_sheets(admin=False), forbund=NORRDAL)
+
+
+def test_template_for_a_samordnare_has_only_the_sheets_they_may_upload(samordnare_template):
+    book = openpyxl.load_workbook(io.BytesIO(samordnare_template))
+    assert book.sheetnames == [GUIDE_SHEET, *SAMORDNARE_SHEETS, LISTS_SHEET]
+    guide = "\n".join(str(c.value) for row in book[GUIDE_SHEET].iter_rows() for c in row
+                      if c.value is not None)
+    assert "Blad Schablonkostnader" not in guide and "Blad Helårsekvivalenter" not in guide
+    assert [s.name for s in uploadable_sheets(admin=True)] == [s.name for s in SHEETS]
+
+
+def test_template_for_a_samordnare_has_their_forbund_in_every_example_row(samordnare_template):
+    book = openpyxl.load_workbook(io.BytesIO(samordnare_template))
+    assert {name: book[name].cell(2, 1).value for name in SAMORDNARE_SHEETS} == {
+        name: NORRDAL for name in SAMORDNARE_SHEETS}
+
+
+def test_template_for_a_samordnare_uploads_unchanged_without_errors(samordnare_template):
+    parsed = parse_files([("mall.xlsx", samordnare_template)], allowed_forbund={NORRDAL})
+    assert parsed.issues == _skipped(uploadable_sheets(admin=False))
+    assert not parsed.has_errors
+
+
+def test_example_rows_unmarked_are_the_samordnares_own_rows(samordnare_template):
+    book = openpyxl.load_workbook(io.BytesIO(samordnare_template))
+    for name in SAMORDNARE_SHEETS:
+        book[name].cell(2, book[name].max_column).value = None
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_files([("mall.xlsx", out.getvalue())], allowed_forbund={NORRDAL})
     assert parsed.issues == []
-    assert {t: f.height for t, f in parsed.frames.items()} == {s.table: 1 for s in SHEETS}
+    assert {t: f["forbund"].to_list() for t, f in parsed.frames.items()} == {
+        s.table: [NORRDAL] for s in uploadable_sheets(admin=False)}
+
+
+def test_an_edited_or_copied_example_row_is_an_error_not_dropped(samordnare_template):
+    # Typing over the example, or copying it down, keeps the mark: the row is the user's.
+    book = openpyxl.load_workbook(io.BytesIO(samordnare_template))
+    ws = book["Deltagare"]
+    ws.append([c.value for c in ws[2]])
+    ws.cell(3, _col("Deltagare", "Deltagar-ID")).value = "D-000124"
+    ws.cell(2, _col("Deltagare", "Kön")).value = "Man"
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_files([("mall.xlsx", out.getvalue())], allowed_forbund={NORRDAL},
+                         existing_insatser={(NORRDAL, "Steget Vidare")})
+    assert [i for i in parsed.issues if i.sheet == "Deltagare"] == [
+        Issue("mall.xlsx", "Deltagare", row, EXAMPLE_HEADER, "Ja", EDITED_MESSAGE)
+        for row in (2, 3)]
+    assert parsed.has_errors
+
+
+def test_guide_tells_the_example_marker_and_the_csv_file_names():
+    assert ("Raden under rubrikerna är ett påhittat exempel och har Ja i sista kolumnen, "
+            "Exempelrad. Den läses inte in så länge den är oförändrad. Skriv dina egna rader "
+            "utan Ja i Exempelrad; skriver du över exemplet, töm då cellen i Exempelrad.") in INTRO
+    assert ("Som CSV i stället för arbetsbok: en fil per blad, som heter som bladet, t.ex. "
+            "Deltagare.csv eller Budget.csv.") in INTRO
+    md = sheet_guide_markdown(uploadable_sheets(admin=False))
+    assert [part.split("`")[0] for part in md.split("## Blad `")[1:]] == SAMORDNARE_SHEETS
 
 
 @pytest.mark.parametrize(("fraction", "text"), [
