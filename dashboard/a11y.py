@@ -118,8 +118,9 @@ SCRIPT = """<span class="%(script_class)s"></span><script>
 
 def script() -> str:
     """The script with its data filled in (JSON is valid JavaScript)."""
-    return SCRIPT % {"script_class": SCRIPT_CLASS, "lang": json.dumps(LANGUAGE), "labels": json.dumps(LABELS),
-                     "prefixes": json.dumps(PREFIXES), "named": json.dumps(NAMED_BY_SCRIPT)}
+    return SCRIPT % {"script_class": SCRIPT_CLASS, "lang": json.dumps(LANGUAGE),
+                     "labels": json.dumps(LABELS), "prefixes": json.dumps(PREFIXES),
+                     "named": json.dumps(NAMED_BY_SCRIPT)}
 
 
 def page_setup() -> None:

@@ -154,8 +154,11 @@ def commit(engine: Engine, check: UploadCheck, user: str) -> ImportReport:
 
 def kpi_moves(frames: dict[str, pl.DataFrame], report: ImportReport, today,
               threshold: int) -> pl.DataFrame:
-    """Per förbund in the upload: KPIs before → after where they move, in the year the
-    pages open on after the upload (the latest year with data, `filters.filter_options`)."""
+    """Per förbund in the upload: KPIs before → after, where they move.
+
+    In the year the pages open on after the upload (the latest year with data, as
+    `filters.filter_options` chooses it).
+    """
     after_frames = apply_changes(frames, report.changes)
     year = opening_year(data_cutoff(after_frames["episodes"], today), today)
     forbund = sorted({str(f) for c in report.changes.values()
