@@ -96,6 +96,11 @@ SCRIPT = """<span class="%(script_class)s"></span><script>
       document.querySelectorAll(selector).forEach(el => {
         if (el.getAttribute('aria-label') !== name) el.setAttribute('aria-label', name);
       });
+    // Material icons are named in English ("cancel icon"); in this app an icon always
+    // stands beside words that say the same (a status badge, a notice), so it is hidden
+    // from screen readers rather than read twice
+    document.querySelectorAll("[role='img'][aria-label$=' icon']:not([aria-hidden])")
+      .forEach(el => el.setAttribute('aria-hidden', 'true'));
     document.querySelectorAll('[aria-label], [data-title], [title], [placeholder]')
       .forEach(el => attrs.forEach(attr => {
         const value = el.getAttribute(attr), sv = value && swedish(value);

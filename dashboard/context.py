@@ -12,6 +12,7 @@ nothing to see (`not_open_page`, `unknown_page`) and never touches the data.
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,20 @@ def not_open_page(key: str, role_label: str, home: st.Page) -> None:
     st.page_link(home, label=f"Till {home.title}", icon=home.icon)
 
 
+#: The internal name of the default page, which Streamlit serves at "/": every page key
+#: (also the default's, /oversikt) is then free for a page of its own.
+DEFAULT_PATH = "start"
+
+
+def run_page(key: str) -> None:
+    """Draw page `key` from its file here (for the default page's own name, /oversikt).
+
+    `st.switch_page` would clear the URL's query parameters, which Streamlit refuses while
+    they are bound to the sidebar's filters.
+    """
+    runpy.run_path(str(PAGES[key][1]), run_name=f"finsam_page_{key}")
+
+
 def unknown_page(address: str, home: st.Page) -> None:
     """What an address that names no page shows; the address is echoed as plain text."""
     st.title("Sidan finns inte")
@@ -133,7 +148,8 @@ def unknown_address() -> str | None:
         name = getattr(manager, "intended_page_name", None)
     # A page address has no "/" and no outer spaces (st.Page strips them, so it would not
     # match); such a name keeps Streamlit's dialog.
-    if (isinstance(name, str) and name and name not in PAGES and name != STATEMENT_PATH
+    if (isinstance(name, str) and name and name not in PAGES
+            and name not in (STATEMENT_PATH, DEFAULT_PATH)
             and "/" not in name and name == name.strip() and len(name) <= 200):
         st.session_state[_UNKNOWN_KEY] = name
     return st.session_state.get(_UNKNOWN_KEY)

@@ -22,6 +22,18 @@ CARDS_PER_ROW = 2
 
 
 
+#: In presentation mode: less empty space above the title, so the key figures come up.
+STYLE = """<style>
+[data-testid='stMainBlockContainer'] { padding-top: 2rem !important; }
+</style>"""
+
+
+def style() -> None:
+    """Presentation mode's style rules (nothing otherwise); call once per run."""
+    if active():
+        st.html(STYLE)
+
+
 def requested() -> bool:
     """Whether the URL (or the toggle's last state) asks for presentation mode.
 

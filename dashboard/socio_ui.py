@@ -107,6 +107,7 @@ def what_if(ctx: PageContext, sel: Selection, title: str) -> None:
     sig = f"{ctx.version}|{sel.forbund}|{sel.insatser}|{sel.period}|" \
           f"{st.session_state.get(_ROUND, 0)}"
 
+    estimate = st.container()  # the result above the assumptions it is computed from
     with st.expander("Antaganden (ändra för att pröva andra värden)", expanded=False):
         st.markdown("**Schablonkostnader** – kronor per år och person för respektive aktör "
                     "(negativt = intäkt, t.ex. skatt).")
@@ -134,40 +135,41 @@ def what_if(ctx: PageContext, sel: Selection, title: str) -> None:
 
     assumptions = edited(base, pl.DataFrame(grid), split, cost)
     result = data.socio_estimate(ctx.frames, ctx.version, ctx.viewer, sel, t, assumptions)
-    if assumptions is not base:
-        st.caption("Visar uppskattningen med **ändrade** antaganden.")
-    if ui.too_few_notice(result, t):
-        return
-    actors = charts.actor_frame(result)
-    if actors.is_empty():
-        if result.disclosure:
-            st.warning(f"Uppskattningen bygger på färre än {t} avslutade deltagare och visas "
-                       "inte för att skydda enskilda personer.")
+    with estimate:
+        if assumptions is not base:
+            st.caption("Visar uppskattningen med **ändrade** antaganden.")
+        if ui.too_few_notice(result, t):
+            return
+        actors = charts.actor_frame(result)
+        if actors.is_empty():
+            if result.disclosure:
+                st.warning(f"Uppskattningen bygger på färre än {t} avslutade deltagare och visas "
+                           "inte för att skydda enskilda personer.")
+            else:
+                st.info("Ingen uppskattning kan göras: inga deltagare avslutades under perioden "
+                        "med känd försörjning före och efter, eller schablonkostnader saknas.")
         else:
-            st.info("Ingen uppskattning kan göras: inga deltagare avslutades under perioden "
-                    "med känd försörjning före och efter, eller schablonkostnader saknas.")
-    else:
-        used = result.base_n.get("payback_months")
-        excluded = result.meta.get("socioeconomic_excluded")
-        text = f"Bygger på {fmt.number(used)} avslutade deltagare med känd försörjning före " \
-               "och efter"
-        if excluded:
-            text += f"; {fmt.number(excluded)} lämnades utanför (status utan schablonkostnad)"
-        st.caption(text + ".")
-        cols = ui.columns(4)
-        for col, key in zip(cols, ("payback_months", "revenue_per_year", "profit_1y",
-                                   "profit_5y"), strict=True):
-            actor_card(result, key, "Samhället", t, container=col)
-        ui.chart(charts.payback_bars(actors, result.values.get("payback_months_target"),
-                                     charts.titled("Återbetalningstid per aktör "
-                                                   "(uppskattning)", title)),
-                 "socio_estimate_payback")
-        ui.chart(charts.profit_bars(actors, charts.titled("Lönsamhet per aktör "
-                                                          "(uppskattning)", title),
-                                    result.values.get("profit_1y_target")),
-                 "socio_estimate_profit")
-        ui.table_with_downloads(charts.actor_table(actors, t), "samhallsekonomi_uppskattning")
-        st.caption("Kostnaden fördelas bara på aktörerna i finansieringsfördelningen; övriga "
-                   "aktörer får ingen kostnad, lönsamhet eller återbetalningstid (–).")
+            used = result.base_n.get("payback_months")
+            excluded = result.meta.get("socioeconomic_excluded")
+            text = f"Bygger på {fmt.number(used)} avslutade deltagare med känd försörjning före " \
+                   "och efter"
+            if excluded:
+                text += f"; {fmt.number(excluded)} lämnades utanför (status utan schablonkostnad)"
+            st.caption(text + ".")
+            cols = ui.columns(4)
+            for col, key in zip(cols, ("payback_months", "revenue_per_year", "profit_1y",
+                                       "profit_5y"), strict=True):
+                actor_card(result, key, "Samhället", t, container=col)
+            ui.chart(charts.payback_bars(actors, result.values.get("payback_months_target"),
+                                         charts.titled("Återbetalningstid per aktör "
+                                                       "(uppskattning)", title)),
+                     "socio_estimate_payback")
+            ui.chart(charts.profit_bars(actors, charts.titled("Lönsamhet per aktör "
+                                                              "(uppskattning)", title),
+                                        result.values.get("profit_1y_target")),
+                     "socio_estimate_profit")
+            ui.table_with_downloads(charts.actor_table(actors, t), "samhallsekonomi_uppskattning")
+            st.caption("Kostnaden fördelas bara på aktörerna i finansieringsfördelningen; övriga "
+                       "aktörer får ingen kostnad, lönsamhet eller återbetalningstid (–).")
     st.markdown("**Antaganden som använts**")
     ui.table_with_downloads(assumptions_table(assumptions), "samhallsekonomi_antaganden")

@@ -133,7 +133,11 @@ def readable(fig: go.Figure, size: int) -> go.Figure:
     """
     fig.update_layout(font={"size": size},
                       title={"font": {"size": size + presentation.TITLE_EXTRA_PX}},
+                      legend={"font": {"size": size}}, hoverlabel={"font": {"size": size}},
                       uniformtext={"minsize": size, "mode": "show"})
+    # Streamlit's chart theme sets axis text sizes of its own (12 px), above `font`
+    fig.update_xaxes(tickfont_size=size, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size)
     for trace in fig.data:
         if "textfont" in trace and (trace.textfont.size or 0) < size:
             trace.textfont.size = size

@@ -89,6 +89,17 @@ def test_a_permitted_address_still_opens_its_page(logged_in, address):
     assert not at.main.info or "inte öppen" not in at.main.info[0].value
 
 
+@pytest.mark.parametrize("query", [{}, {"presentation": "true", "kon": "Kvinna"}])
+def test_the_default_pages_own_name_opens_it_with_its_filters(logged_in, address, query):
+    not_found = address("oversikt")  # Översikt lives at "/"; /oversikt is its old name
+    at = logged_in("styrelse", query)
+
+    assert not at.exception
+    assert not_found == []
+    assert [t.value for t in at.title] == ["Översikt"]
+    assert {k: at.query_params[k] for k in query} == query
+
+
 def test_unknown_address_explains_in_swedish(logged_in, address):
     not_found = address("finnsinte")
     at = logged_in("styrgrupp")

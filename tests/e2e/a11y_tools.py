@@ -121,7 +121,10 @@ def chart_contrast_problems(page) -> list[str]:
 
 
 def english_names(page) -> list[str]:
-    """Names still in Streamlit's or plotly's English (`a11y.LABELS`, `a11y.PREFIXES`)."""
+    """Names still in Streamlit's or plotly's English.
+
+    Those of `a11y.LABELS` and `a11y.PREFIXES`, and Material icons read as "cancel icon".
+    """
     return page.evaluate("""([labels, prefixes]) => {
       const out = [];
       document.querySelectorAll('[aria-label], [data-title], [title], [placeholder]')
@@ -130,6 +133,9 @@ def english_names(page) -> list[str]:
           if (v && (labels.includes(v) || prefixes.some(p => v.startsWith(p))))
             out.push(`${attr}=${v}`);
         }));
+      document.querySelectorAll("[role='img'][aria-label$=' icon']")  // Material icons
+        .forEach(el => { if (el.getAttribute('aria-hidden') !== 'true')
+          out.push(`aria-label=${el.getAttribute('aria-label')}`); });
       return out;
     }""", [list(a11y.LABELS), list(a11y.PREFIXES)])
 

@@ -136,6 +136,10 @@ def test_styrgrupp_cannot_open_a_page_of_another_role_by_url(server, new_page):
 
     for key in ("ekonomi", "indikatorer", "uppladdning", "historik"):
         open_app(page, f"{server}/{key}")
-        expect(h1(page)).to_have_text("Översikt")
+        # the page's title and a Swedish reason, none of its numbers (context.not_open_page)
+        expect(h1(page)).to_have_text(PAGES[key][0])
+        expect(page.get_by_text(f"Sidan {PAGES[key][0]} är inte öppen för din roll "
+                                "(styrgrupp).")).to_be_visible()
+        assert page.locator("[data-testid='stMetric']").count() == 0
         nav = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert PAGES[key][0] not in nav

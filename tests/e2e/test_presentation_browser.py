@@ -24,7 +24,7 @@ PASSWORDS = {"styrelse": "demo-styrelse", "styrgrupp": "demo-styrgrupp",
 #: Elements whose text is cut when they overflow: metric labels, values, buttons.
 _CUT = """() => [...document.querySelectorAll(
     "[data-testid='stMetricLabel'] p, [data-testid='stMetricValue'] div,"
-    + " [data-testid='stMetricValue'], button p")]
+    + " [data-testid='stMetricValue'], [data-testid='stMain'] button p")]
   .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
   .map(el => el.innerText.trim())"""
 _FIRST_METRIC_BOTTOM = """() => {
@@ -52,9 +52,11 @@ def test_every_page_in_presentation_mode_at_1280x720(server, chromium, role):
             wait_quiet(page)
             expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[key][0])
             page.screenshot(path=SHOTS / f"{role}-{key}.png")
-            sidebar = page.locator("[data-testid='stSidebar']")
-            if sidebar.get_attribute("aria-expanded") != "false":
+            sidebar = page.locator("[data-testid='stSidebar']").bounding_box()
+            if sidebar and sidebar["x"] + sidebar["width"] > 0:
                 problems.append(f"{key}: sidebar open")
+            if page.get_by_text("Page not found").count():
+                problems.append(f"{key}: Streamlit's English 'Page not found'")
             if cut := page.evaluate(_CUT):
                 problems.append(f"{key}: cut {cut}")
             bottom = page.evaluate(_FIRST_METRIC_BOTTOM)
