@@ -21,7 +21,14 @@ import polars as pl
 from dashboard import fmt
 from loaders.report_texts import report_texts
 from metrics.disclosure import DEFAULT_THRESHOLD
-from metrics.periods import half_year_period, quarter_period, year_period
+from metrics.frames import table as frame_of
+from metrics.periods import (
+    data_cutoff,
+    half_year_period,
+    partly_reported,
+    quarter_period,
+    year_period,
+)
 from metrics.registry import BY_KEY, KPIS
 from metrics.selection import Selection
 from reports.content_blocks import Ctx, filters_text, period_text, rows_table
@@ -44,8 +51,22 @@ def default_kind(insatser: Sequence[str]) -> Kind:
     return "insats" if insatser else "forbund"
 
 
-def period_words(sel: Selection) -> str:
-    """`Verksamhetsåret 2023`, `Första halvåret 2024`, `Kvartal 3 2024` or the dates."""
+def period_words(sel: Selection, cutoff: date | None = None, made: date | None = None) -> str:
+    """`Verksamhetsåret 2023`, `Första halvåret 2024`, `Kvartal 3 2024` or the dates.
+
+    A period still going on at the data's `cutoff` says so, as the pages do, so a board
+    never reads a partial year as a full one: `Verksamhetsåret 2026 (pågående, uppgifter
+    t.o.m. 2026-09-30)`. Only while the period has not ended on the day the report is
+    `made`: a year that is over is not "going on" because its data ends early.
+    """
+    words = _period_name(sel)
+    current = made is None or sel.date_to > made
+    if current and partly_reported(*sel.period, cutoff):
+        words += f" (pågående, uppgifter t.o.m. {fmt.iso_date(cutoff)})"
+    return words
+
+
+def _period_name(sel: Selection) -> str:
     frm, to = sel.period
     if (frm, to) == year_period(frm.year):
         return f"Verksamhetsåret {frm.year}"
@@ -155,6 +176,7 @@ def build_report(frames: Frames, sel: Selection, kind: Kind, *,
             "slutrapport": sel.insatser[0] if sel.insatser else "", "forbund": sel.forbund[0]}
     return Report(
         kind=kind, title=f"{TITLES[kind]} – {whom[kind]}",
-        subtitle=f"{sel.forbund[0]} · {period_words(sel)}",
+        subtitle=f"{sel.forbund[0]} · "
+                 f"{period_words(sel, data_cutoff(frame_of(frames, 'episodes'), made), made)}",
         cover=_cover(ctx, made, uploads, demo), sections=body,
         appendix=_appendix(ctx, uploads), demo=demo, notes=(disclosure_note(threshold),))

@@ -398,3 +398,19 @@ def test_the_builder_runs_without_streamlit():
     code = ("import sys, reports.content, dashboard.charts; "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_a_report_on_a_year_still_going_on_says_so_on_its_cover():
+    from reports.content import period_words
+
+    year = Selection(forbund=("F",), date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
+    assert period_words(year, date(2026, 9, 30)) == (
+        "Verksamhetsåret 2026 (pågående, uppgifter t.o.m. 2026-09-30)")
+    assert period_words(year, date(2026, 12, 31)) == "Verksamhetsåret 2026"
+    assert period_words(year, None) == "Verksamhetsåret 2026"
+    q3 = Selection(forbund=("F",), date_from=date(2026, 7, 1), date_to=date(2026, 9, 30))
+    assert period_words(q3, date(2026, 9, 30)) == "Kvartal 3 2026"
+    # a year that is over is not going on, even when its data ends early
+    assert period_words(year, date(2026, 9, 30), date(2027, 1, 15)) == "Verksamhetsåret 2026"
+    assert period_words(year, date(2026, 9, 30), date(2026, 11, 29)).endswith(
+        "(pågående, uppgifter t.o.m. 2026-09-30)")
