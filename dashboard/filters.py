@@ -115,7 +115,7 @@ def year_option(year: int, cutoff: date | None) -> str:
     never writes to the URL: `?ar=` stays a plain year.
     """
     if partly_reported(*year_period(year), cutoff):
-        return f"{year} (pågående, t.o.m. {cutoff.isoformat()})"
+        return f"{year} t.o.m. {cutoff.isoformat()}"  # fits the sidebar's list
     return str(year)
 
 

@@ -59,7 +59,7 @@ def test_admin_logs_in_filters_downloads_and_logs_out(server, new_page, e2e_fram
 
     choose(page, "Kön", "Kvinna")
 
-    year = int(selected(page, "År").split()[0])  # "2026 (pågående, t.o.m. …)"
+    year = int(selected(page, "År").split()[0])  # "2026 t.o.m. 2026-09-30"
     sel = Selection(forbund=(selected(page, "Förbund"),), date_from=year_period(year)[0],
                     date_to=year_period(year)[1], kon=("Kvinna",))
     women = public_kpis(e2e_frames, sel, 5).values["started"]

@@ -54,7 +54,7 @@ def test_upload_preview_commit_and_undo(upload_server, new_page, e2e_frames, tmp
     page = new_page()
     open_app(page, base)
     login(page, "samordnare", "demo-samordnare")
-    year = int(selected(page, "År").split()[0])  # "2026 (pågående, t.o.m. …)"
+    year = int(selected(page, "År").split()[0])  # "2026 t.o.m. 2026-09-30"
     share_before = metric_value(page, "Andel till arbete")
     csv = tmp_path / "Deltagare.csv"
     csv.write_bytes(deltagare_csv(NORRDAL, insats_of(e2e_frames, NORRDAL), year))
