@@ -12,6 +12,7 @@ of the förbund (and, for styrgrupp, the insatser) its viewer may see.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections import defaultdict
@@ -52,6 +53,7 @@ from metrics import (
     public_nns_table,
     public_trend,
     public_volume_results,
+    year_period,
 )
 from metrics.periods import parse_period
 from metrics.socio_estimate import Assumptions, default_assumptions
@@ -123,6 +125,15 @@ def _all_frames(url: str, version: str) -> Frames:
     return frames
 
 
+def every_forbund(url: str, version: str) -> Frames:
+    """Every förbund's rows, whoever looks: only for results anonymised before they are drawn.
+
+    The one exception to scoping, for `dashboard.compare_data` (other förbund as points
+    without names); a page never receives these frames.
+    """
+    return _all_frames(url, version)
+
+
 def _scoped(url: str, version: str, key: ScopeKey) -> Frames:
     # All rows are the cached frames themselves: a second cache entry would keep an old
     # version's frames in memory after `_all_frames` let them go.
@@ -176,16 +187,44 @@ def _fill(url: str, version: str) -> None:
     _non_demo_forbund(url, version)
     _options(_all_frames(url, version), version, ALL_ROWS, date.today())
     _warm_imports()
+    for viewer in _configured_viewers()[:MAX_WARM_SCOPES]:
+        _warm_first_page(url, version, viewer)
 
 
-def _configured_scopes() -> list[ScopeKey]:
-    """The scopes of the users who may log in (the auth file's, or the demo users)."""
+def _configured_viewers() -> list[Viewer]:
+    """The users who may log in (the auth file's, or the demo users), as viewers."""
     try:
         users = all_users(settings()).values()
     except Exception:  # noqa: BLE001 - a broken auth file is the login page's to report
         return []
-    return [scope_key(Viewer(u.username, u.name, u.role, u.forbund, u.insatser))
-            for u in users]
+    return [Viewer(u.username, u.name, u.role, u.forbund, u.insatser) for u in users]
+
+
+def _configured_scopes() -> list[ScopeKey]:
+    """The scopes of the users who may log in."""
+    return [scope_key(viewer) for viewer in _configured_viewers()]
+
+
+def _warm_first_page(url: str, version: str, viewer: Viewer) -> None:
+    """The KPIs Översikt draws on the sidebar's opening selection, computed before a login.
+
+    A login then only draws its first page (issue 11: ≤ 2 s from *Logga in*). The calls and
+    selections are the page's own (`pages/oversikt.py`): the whole selection, then each
+    insats with its yearly share to work.
+    """
+    key = scope_key(viewer)
+    options = _options(_scoped(url, version, key), version, key, date.today())
+    if not options.forbund:
+        return
+    forbund, threshold = options.forbund[0], settings().suppress
+    frames = _of_forbund(url, version, key, forbund)
+    sel = Selection(forbund=(forbund,), date_from=year_period(options.default_year)[0],
+                    date_to=year_period(options.default_year)[1])
+    kpis(frames, version, viewer, sel, threshold)
+    for insats in options.insatser.get(forbund, ()):
+        one = dataclasses.replace(sel, insatser=(insats,))
+        kpis(frames, version, viewer, one, threshold)
+        trend(frames, version, viewer, one, ("share_work",), "year", threshold)
 
 
 def _warm_imports() -> None:

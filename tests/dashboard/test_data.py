@@ -58,3 +58,22 @@ def test_the_snapshot_folder_follows_the_settings(monkeypatch, tmp_path):
     assert data.snapshot_dir(url).parent == tmp_path
     monkeypatch.delenv("FINSAM_SNAPSHOT_DIR")
     assert data.snapshot_dir(url).parent == snapshot.DEFAULT_CACHE_DIR
+
+
+def test_warming_computes_the_first_page_of_every_user_before_they_log_in(
+        logged_in, copy_url, monkeypatch, fresh_caches):
+    from dashboard.auth import Viewer
+
+    monkeypatch.setenv("DATABASE_URL", copy_url)
+    version = data._version(copy_url)
+    data._fill(copy_url, version)  # what the warm thread does at start and after an upload
+
+    computed = []
+    monkeypatch.setattr(data, "public_kpis", lambda *a, **k: computed.append(a[1]))
+    at = logged_in("styrelse")  # the login's first run draws Översikt from the cache
+
+    assert not at.exception
+    assert at.title[0].value == "Översikt"
+    assert computed == []  # not one KPI set computed on the viewer's time
+    assert data._configured_viewers()
+    assert all(isinstance(v, Viewer) for v in data._configured_viewers())
