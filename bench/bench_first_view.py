@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,8 +65,8 @@ TARGETS = {"cold_login_to_oversikt_s": 2.0, "cold_login_returning_browser_s": 2.
            "filter_change_s": 1.0, "rss_gb": 1.5}
 BOARD = ("styrelse", "demo-styrelse")
 ADMIN = ("admin", "demo-admin")
-#: The card whose number the bench's upload changes (12 more ended participants in 2025,
-#: the default year).
+#: The card whose number the bench's upload changes (12 more ended participants in the
+#: year Översikt opens on).
 ENDED = "Avslutade"
 CHANGES = [("Kön", "Kvinna"), ("Remittent", "Försäkringskassan"), ("År", "2023"),
            ("År", "2024")]
@@ -233,6 +234,19 @@ def visit_every_page(page) -> list[str]:
     return titles
 
 
+def opening_year_of(url: str) -> int:
+    """The year Översikt opens on for this database (the upload must change that year)."""
+    from dashboard.filters import filter_options
+    from loaders import snapshot
+    from loaders.schema import make_engine
+    from metrics import prepare
+
+    engine = make_engine(url)
+    frames = snapshot.load(engine, snapshot.directory_for(url), prepare)
+    engine.dispose()
+    return filter_options(frames, date.today()).default_year
+
+
 def snapshot_read_seconds(url: str) -> float:
     """Median seconds to read every frame of the current snapshot (what a process does)."""
     from loaders import snapshot
@@ -282,7 +296,7 @@ def run() -> dict:
         record("finsam_init_s", time.perf_counter() - t0)
         record("snapshot_read_s", snapshot_read_seconds(url))
         upload = tmp_path / "Deltagare.csv"
-        upload.write_bytes(deltagare_csv(SJOSTAD, "Jobbfokus", 2025))
+        upload.write_bytes(deltagare_csv(SJOSTAD, "Jobbfokus", opening_year_of(url)))
         browser = launch(playwright)
         returning = new_context(browser)  # keeps its HTTP cache from one server to the next
         cold, cold_returning = [], []
