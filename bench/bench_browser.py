@@ -40,6 +40,9 @@ CHANGES = {
                  ("År", "2024")],
     "Deltagare": [("Remittent", "Kommun"), ("År", "2023"), ("År", "2024"),
                   ("Kön", "Annat/ej angivet")],
+    # issue 12: the comparison over every förbund is recomputed for each new selection
+    "Jämförelse": [("Remittent", "Region"), ("År", "2025"), ("Remittent", "Egen ansökan"),
+                   ("År", "2023")],
 }
 
 

@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import bench_browser  # noqa: E402
+import bench_compare  # noqa: E402
 import bench_first_view  # noqa: E402
 import bench_import  # noqa: E402
 import bench_kpi  # noqa: E402
@@ -56,6 +57,7 @@ def main() -> None:
                 Path(tmp) / "large.db", size="large")
         results.update(bench_browser.run())
         results.update(bench_first_view.run())
+        results.update(bench_compare.run())
     results.update(bench_report.run())
     out = HERE / "results"
     out.mkdir(exist_ok=True)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard import cli_data
+from dashboard.cli_compare import add_compare_parser
 from dashboard.cli_kpi import add_kpi_parser
 from dashboard.cli_report import add_report_parser
 from dashboard.config import settings
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     tmpl.add_argument("out", type=Path)
 
     add_kpi_parser(sub)
+    add_compare_parser(sub)
     add_report_parser(sub)
 
     user = sub.add_parser("user", help="hantera inloggningar")
@@ -82,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "user":
             return _user(args, conf.auth_file)
+        if args.command == "compare":
+            return _compare(args, args.db or conf.database_url, conf.compare_min)
         return cli_data.run(args, args.db or conf.database_url, conf.snapshot_dir)
     except UserError as err:
         print(f"Fel: {err}", file=sys.stderr)
@@ -89,6 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the CLI reports every failure in one line
         print(f"Fel: {err}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _compare(args, database_url: str, min_units: int) -> int:
+    from dashboard.cli_compare import run_compare
+    from loaders.schema import make_engine, upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine)  # as for `finsam kpi`: an old database is brought up to date first
+    try:
+        return run_compare(engine, args, min_units)
+    finally:
+        engine.dispose()
 
 
 def _user(args, auth_file: Path) -> int:

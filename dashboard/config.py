@@ -28,6 +28,9 @@ class Settings:
     #: Where the frames snapshots live (`FINSAM_SNAPSHOT_DIR`); unset: beside a SQLite file,
     #: `data/snapshots/` for other databases (loaders/snapshot.py).
     snapshot_dir: Path | None = None
+    #: Fewest förbund with a value for a comparison to be shown (`FINSAM_COMPARE_MIN`): with
+    #: fewer, one anonymous point could be told apart from the others (docs/COMPARE.md).
+    compare_min: int = 5
 
 
 def settings(environ: dict[str, str] | None = None) -> Settings:
@@ -43,4 +46,5 @@ def settings(environ: dict[str, str] | None = None) -> Settings:
         a11y_contact=env.get("FINSAM_A11Y_CONTACT") or None,
         snapshot_dir=Path(env["FINSAM_SNAPSHOT_DIR"]) if env.get("FINSAM_SNAPSHOT_DIR")
         else None,
+        compare_min=max(2, int(env.get("FINSAM_COMPARE_MIN") or 5)),
     )

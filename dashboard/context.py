@@ -45,6 +45,8 @@ PAGES: dict[str, tuple[str, Path, str, tuple[str, ...]]] = {
                     ("admin", "samordnare", "styrelse")),
     "volymer": ("Volymer", PAGES_DIR / "volymer.py", ":material/bar_chart:",
                 ("admin", "samordnare", "styrelse", "styrgrupp")),
+    "jamforelse": ("Jämförelse", PAGES_DIR / "jamforelse.py", ":material/leaderboard:",
+                   ("admin", "samordnare", "styrelse", "styrgrupp")),
     "rapport": ("Rapport", PAGES_DIR / "rapport.py", ":material/description:",
                 ("admin", "samordnare", "styrelse", "styrgrupp")),
     "uppladdning": ("Uppladdning", PAGES_DIR / "uppladdning.py", ":material/upload_file:",

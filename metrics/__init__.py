@@ -5,6 +5,7 @@ apply disclosure control; the command line may call `compute_kpis` directly. An 
 queries the same frames many times may pass them through `prepare` once (faster filters).
 """
 
+from metrics.compare import Comparison, KpiComparison, compare
 from metrics.disclosure import suppress_kpis, suppress_table, suppress_value, too_few
 from metrics.distributions import distributions, income_flow
 from metrics.engine import compute_kpis
@@ -31,7 +32,8 @@ from metrics.selection import Selection, filter_episodes, latest_full_year
 from metrics.views import breakdown, trend
 
 __all__ = [
-    "KpiResult", "Selection", "breakdown", "compute_kpis", "data_cutoff", "distributions",
+    "Comparison", "KpiComparison", "KpiResult", "Selection", "breakdown", "compare",
+    "compute_kpis", "data_cutoff", "distributions",
     "filter_episodes", "half_year_period", "income_flow", "latest_full_year", "opening_year",
     "partly_reported", "prepare", "public_breakdown",
     "public_distributions", "public_income_flow", "public_kpis", "public_nns_table",

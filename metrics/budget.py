@@ -8,6 +8,8 @@ those Periods.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import polars as pl
@@ -43,6 +45,15 @@ def _sum(df: pl.DataFrame, col: str) -> float | None:
     return None if df.is_empty() or df[col].null_count() == df.height else float(df[col].sum())
 
 
+def _sum_expr(col: str) -> pl.Expr:
+    """Σ `col`, null when every value is null (nothing reported is not 0 kr)."""
+    return pl.when(pl.col(col).null_count() < pl.len()).then(pl.col(col).sum()).alias(col)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _div(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None or b == 0 else a / b
 
@@ -56,8 +67,21 @@ def budget_kpis(lines: pl.DataFrame, year: int, as_of: date) -> tuple[dict, date
     rows = latest_lines(lines, year, as_of)
     if rows.is_empty():
         return dict.fromkeys(KEYS), None
-    used = min(rows["period"].max(), date(year, 12, 31))
-    budget, spent = _sum(rows, "budget"), _sum(rows, "spent")
+    return _kpis(year, rows["period"].max(), _sum(rows, "budget"), _sum(rows, "spent"))
+
+
+def budget_kpis_by(lines: pl.DataFrame, year: int, as_of: date,
+                   by: str) -> dict[str, tuple[dict, date]]:
+    """`budget_kpis` of every unit (value of `by`) at once; units without lines left out."""
+    rows = latest_lines(lines, year, as_of).group_by(by).agg(
+        pl.col("period").max(), _sum_expr("budget"), _sum_expr("spent"))
+    return {str(unit): _kpis(year, latest, _float(budget), _float(spent))
+            for unit, latest, budget, spent in rows.iter_rows()}
+
+
+def _kpis(year: int, latest: date, budget: float | None,
+          spent: float | None) -> tuple[dict, date]:
+    used = min(latest, date(year, 12, 31))
     pace = max(0, (used - date(year, 1, 1)).days + 1) / days_in_year(year)
     forecast = _div(spent, pace)
     return {
@@ -122,6 +146,13 @@ def _cumulative(lines: pl.DataFrame, year: int, as_of: date) -> tuple[float | No
     return (_sum(rows, "spent"), rows["period"].max()) if not rows.is_empty() else (None, None)
 
 
+def _cumulative_by(lines: pl.DataFrame, year: int, as_of: date,
+                   by: str) -> dict[str, tuple[float | None, date]]:
+    rows = latest_lines(lines, year, as_of).group_by(by).agg(_sum_expr("spent"),
+                                                             pl.col("period").max())
+    return {str(u): (_float(spent), latest) for u, spent, latest in rows.iter_rows()}
+
+
 def spent_between(lines: pl.DataFrame, frm: date, to: date) -> float | None:
     """Utfall within `[frm, to]`, from the cumulative reports of each budget year.
 
@@ -129,13 +160,29 @@ def spent_between(lines: pl.DataFrame, frm: date, to: date) -> float | None:
     cumulative before `frm` when `frm` falls in that year. None when a year of the period has
     no report, or its latest report is older than `frm` (nothing is known about the period).
     """
+    return _between(frm, to, lambda year, as_of: _cumulative(lines, year, as_of))
+
+
+def spent_between_by(lines: pl.DataFrame, frm: date, to: date,
+                     by: str) -> dict[str, float]:
+    """`spent_between` of every unit (value of `by`) at once; None values left out."""
+    cumulative = functools.cache(lambda year, as_of: _cumulative_by(lines, year, as_of, by))
+    units = (str(u) for u in lines.get_column(by).unique().to_list())
+    spent = {u: _between(frm, to, lambda year, as_of, u=u: cumulative(year, as_of).get(
+        u, (None, None))) for u in units}
+    return {u: v for u, v in spent.items() if v is not None}
+
+
+def _between(frm: date, to: date,
+             cumulative: Callable[[int, date], tuple[float | None, date | None]]) -> float | None:
+    """`spent_between` with `cumulative(year, as_of)` -> (Utfall, its Period)."""
     total = 0.0
     for year in range(frm.year, to.year + 1):
-        end_cum, reported = _cumulative(lines, year, min(to, date(year, 12, 31)))
+        end_cum, reported = cumulative(year, min(to, date(year, 12, 31)))
         if end_cum is None or reported is None or reported < frm:
             return None
         start_cum = 0.0
         if frm.year == year and frm > date(year, 1, 1):
-            start_cum = _cumulative(lines, year, frm - timedelta(days=1))[0] or 0.0
+            start_cum = cumulative(year, frm - timedelta(days=1))[0] or 0.0
         total += end_cum - start_cum
     return total

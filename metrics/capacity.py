@@ -46,15 +46,30 @@ def fye_capacity(insatser: pl.DataFrame, sel: Selection) -> float | None:
     An insats without Startdatum/Slutdatum runs the whole period; insatser without
     Årsplatser are left out; None when no selected insats has Årsplatser.
     """
+    rows = insatser.filter(_with_capacity(sel))
+    if rows.is_empty():
+        return None
+    return float(rows.select(_capacity_days(sel)).item()) / sel.days
+
+
+def fye_capacity_by(insatser: pl.DataFrame, sel: Selection, by: str) -> dict[str, float]:
+    """`fye_capacity` of every unit (value of `by`) of `sel` at once; None left out."""
+    rows = insatser.filter(_with_capacity(sel)).group_by(by).agg(_capacity_days(sel))
+    return {str(u): float(v) / sel.days for u, v in rows.iter_rows()}
+
+
+def _with_capacity(sel: Selection) -> pl.Expr:
     pred = pl.col("forbund").is_in(list(sel.forbund)) & pl.col("capacity_fye").is_not_null()
     if sel.insatser:
         pred = pred & pl.col("insats").is_in(list(sel.insatser))
-    rows = insatser.filter(pred)
-    if rows.is_empty():
-        return None
+    return pred
+
+
+def _capacity_days(sel: Selection) -> pl.Expr:
+    """Σ Årsplatser × the days of the period each insats ran."""
     frm, to = sel.period
     ran = overlap_days(pl.col("start_date").fill_null(pl.lit(frm)), "end_date", frm, to)
-    return float(rows.select((pl.col("capacity_fye") * ran).sum()).item()) / sel.days
+    return (pl.col("capacity_fye") * ran).sum()
 
 
 def _div(a: float | None, b: float | None) -> float | None:

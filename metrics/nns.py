@@ -53,9 +53,13 @@ def _aggs() -> list[pl.Expr]:
     ]
 
 
-def current_and_previous(indicators: pl.DataFrame,
-                         sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows of the current and of the previous measurement period, per förbund."""
+def current_and_previous(indicators: pl.DataFrame, sel: Selection,
+                         by: str = "forbund") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of the current and of the previous measurement period, per förbund (or `by`).
+
+    `metrics.compare` passes `by="insats"` for the insatser of one förbund: each insats
+    alone has the periods it would have as the only one selected.
+    """
     rows = indicators.filter(insats_predicate(sel))
     ends = {t: p[1] for t in rows["measurement_period"].unique().to_list()
             if (p := parse_period(t)) is not None}
@@ -64,10 +68,10 @@ def current_and_previous(indicators: pl.DataFrame,
     rows = rows.filter(pl.col("measurement_period").is_in(list(ends))).with_columns(
         _end=pl.col("measurement_period").replace_strict(ends, return_dtype=pl.Date))
     inside = rows.filter(pl.col("_end").is_between(*sel.period))
-    cur_end = inside.group_by("forbund").agg(_cur=pl.col("_end").max())
-    current = inside.join(cur_end, on="forbund").filter(pl.col("_end") == pl.col("_cur"))
-    before = rows.join(cur_end, on="forbund").filter(pl.col("_end") < pl.col("_cur"))
-    previous = before.filter(pl.col("_end") == pl.col("_end").max().over("forbund"))
+    cur_end = inside.group_by(by).agg(_cur=pl.col("_end").max())
+    current = inside.join(cur_end, on=by).filter(pl.col("_end") == pl.col("_cur"))
+    before = rows.join(cur_end, on=by).filter(pl.col("_end") < pl.col("_cur"))
+    previous = before.filter(pl.col("_end") == pl.col("_end").max().over(by))
     return current, previous
 
 
@@ -81,17 +85,59 @@ def nns_kpis(indicators: pl.DataFrame, sel: Selection) -> tuple[dict, dict]:
     level = sex_level(sel)
     current, previous = (f.filter(pl.col("sex") == level)
                          for f in current_and_previous(indicators, sel))
-    meta = {"period": sorted(current["measurement_period"].unique().to_list()),
-            "previous": sorted(previous["measurement_period"].unique().to_list()),
-            "sex": level}
+    meta = _meta(sorted(current["measurement_period"].unique().to_list()),
+                 sorted(previous["measurement_period"].unique().to_list()), level)
     if current.is_empty():
         return dict.fromkeys(KEYS), meta
     now = current.select(_aggs()).row(0, named=True)
     before = previous.select(_aggs()).row(0, named=True) if not previous.is_empty() else {}
-    prev_pos = before.get("nns_positive")
-    now["nns_positive_change"] = (None if prev_pos is None or now["nns_positive"] is None
-                                  else (now["nns_positive"] - prev_pos) * 100)
+    now["nns_positive_change"] = _change(now["nns_positive"], before.get("nns_positive"))
     return now, meta
+
+
+def nns_kpis_by(indicators: pl.DataFrame, sel: Selection, by: str) -> dict[str, tuple[dict, dict]]:
+    """`nns_kpis` of every unit of `sel` at once: unit (value of `by`) -> (values, meta).
+
+    `sel` covers every unit (`metrics.compare`); a unit is one förbund (`by="forbund"`) or
+    one insats of a single förbund (`by="insats"`). Units without rows are left out.
+    """
+    current, previous = current_and_previous(indicators, sel, by)
+    return _per_unit(current, previous, by, sex_level(sel))
+
+
+def no_rows(sel: Selection) -> tuple[dict, dict]:
+    """What `nns_kpis` gives a selection without NNS rows."""
+    return dict.fromkeys(KEYS), _meta([], [], sex_level(sel))
+
+
+def _change(positive: float | None, previous: float | None) -> float | None:
+    """The change in share positive, in percentage points."""
+    return None if positive is None or previous is None else (positive - previous) * 100
+
+
+def _meta(period: list, previous: list, level: str) -> dict:
+    return {"period": period, "previous": previous, "sex": level}
+
+
+def _per_unit(current: pl.DataFrame, previous: pl.DataFrame, by: str,
+              level: str) -> dict[str, tuple[dict, dict]]:
+    """The KPIs and meta per value of `by`, over the rows of sex `level`."""
+    periods = pl.col("measurement_period").unique().alias("_periods")
+    now = current.filter(pl.col("sex") == level).group_by(by).agg(*_aggs(), periods)
+    before = previous.filter(pl.col("sex") == level).group_by(by).agg(
+        _aggs()[0].alias("_prev"), periods)
+    out: dict[str, tuple[dict, dict]] = {}
+    prev = {str(r[by]): r for r in before.iter_rows(named=True)}
+    for row in now.iter_rows(named=True):
+        unit = str(row.pop(by))
+        b = prev.pop(unit, {})
+        values = {k: row[k] for k in KEYS[:-1]}
+        values["nns_positive_change"] = _change(values["nns_positive"], b.get("_prev"))
+        out[unit] = values, _meta(sorted(row["_periods"]), sorted(b.get("_periods", [])),
+                                  level)
+    for unit, b in prev.items():  # earlier rows of this sex, none in the current period
+        out[unit] = dict.fromkeys(KEYS), _meta([], sorted(b["_periods"]), level)
+    return out
 
 
 def nns_table(indicators: pl.DataFrame, sel: Selection) -> pl.DataFrame:

@@ -84,15 +84,30 @@ def default_assumptions(frames: Mapping[str, pl.DataFrame], sel: Selection) -> A
     Unit costs from `Schablonkostnader`, split from `Finansiering`, cost = Utfall of the
     selected insatser in the period (else their Beviljat belopp).
     """
+    lines = budget.selected_lines(table(frames, "budget_lines"), sel, forbund_costs=False)
+    return assumptions_for(frames, sel, unit_costs(frames),
+                           budget.spent_between(lines, *sel.period))
+
+
+def unit_costs(frames: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, float]]:
+    """`Schablonkostnader` as status -> actor -> kr per year (blank amounts left out)."""
     costs: dict[str, dict[str, float]] = {}
     for status, actor, kr in table(frames, "unit_costs").select(
             "status", "actor", "sek_per_year").iter_rows():
         if kr is not None:
             costs.setdefault(status, {})[actor] = kr
+    return costs
+
+
+def assumptions_for(frames: Mapping[str, pl.DataFrame], sel: Selection,
+                    costs: dict[str, dict[str, float]], spent: float | None) -> Assumptions:
+    """`default_assumptions` with the unit costs and the Utfall in the period given.
+
+    `metrics.compare` reads the unit costs once and has every unit's Utfall already.
+    """
     split, split_source = split_from_funding(table(frames, "funding"), sel.forbund,
                                              sel.date_to.year)
-    lines = budget.selected_lines(table(frames, "budget_lines"), sel, forbund_costs=False)
-    cost, source = budget.spent_between(lines, *sel.period), "Utfall i perioden"
+    cost, source = spent, "Utfall i perioden"
     if cost is None:
         ins = table(frames, "insatser").filter(pl.col("forbund").is_in(list(sel.forbund)))
         if sel.insatser:
@@ -100,7 +115,8 @@ def default_assumptions(frames: Mapping[str, pl.DataFrame], sel: Selection) -> A
         granted = ins["granted_amount"].drop_nulls()
         cost, source = (float(granted.sum()), "Beviljat belopp") if len(granted) else \
             (None, "Saknas")
-    return Assumptions(costs, split, cost, split_source, source)
+    return Assumptions({s: dict(a) for s, a in costs.items()}, split, cost, split_source,
+                       source)
 
 
 def transitions(episodes: pl.DataFrame, frm: date, to: date) -> pl.DataFrame:

@@ -71,6 +71,37 @@ def evaluation(socio: pl.DataFrame, sel: Selection) -> SocioResult | None:
     Per insats, the evaluation period lying within the selected period that ends last (the
     longest on a tie) is used; several insatser are summed per actor before deriving.
     """
+    rows = _chosen(socio, sel)
+    if rows is None:
+        return None
+    per_actor = rows.group_by("actor").agg(_per_actor()).sort("actor")
+    insats_n = rows.group_by("forbund", "insats").agg(pl.col("participants").max())
+    total_n = insats_n["participants"].sum() if insats_n["participants"].null_count() == 0 \
+        else None
+    return _result(per_actor, total_n, rows["period"].unique().to_list())
+
+
+def evaluations_by(socio: pl.DataFrame, sel: Selection, by: str) -> dict[str, SocioResult]:
+    """`evaluation` of every unit of `sel` at once: unit (value of `by`) -> its result.
+
+    `sel` covers every unit (`metrics.compare`); units without an evaluation are left out.
+    """
+    rows = _chosen(socio, sel)
+    if rows is None:
+        return {}
+    per_actor = rows.group_by(by, "actor").agg(_per_actor()).sort("actor")
+    insats = list(dict.fromkeys((by, "forbund", "insats")))  # `by` may be one of them
+    per_unit = (rows.group_by(insats).agg(pl.col("participants").max())
+                .group_by(by).agg(pl.when(pl.col("participants").null_count() == 0)
+                                  .then(pl.col("participants").sum())))
+    periods = dict(rows.group_by(by).agg(pl.col("period").unique()).iter_rows())
+    actors = per_actor.partition_by(by, as_dict=True, maintain_order=True)
+    return {str(unit): _result(actors[(unit,)], total_n, periods[unit])
+            for unit, total_n in per_unit.iter_rows()}
+
+
+def _chosen(socio: pl.DataFrame, sel: Selection) -> pl.DataFrame | None:
+    """The rows of each selected insats's evaluation period (None: no evaluation)."""
     rows = socio.filter(insats_predicate(sel))
     if rows.is_empty():
         return None
@@ -83,20 +114,20 @@ def evaluation(socio: pl.DataFrame, sel: Selection) -> SocioResult | None:
                           _start=pl.col("period").replace_strict({t: p[0] for t, p in ok.items()}))
             .sort(["_end", "_start"], descending=[True, False]))
     chosen = rows.group_by("forbund", "insats").agg(pl.col("period").first())
-    rows = rows.join(chosen, on=["forbund", "insats", "period"], how="semi").with_columns(
+    return rows.join(chosen, on=["forbund", "insats", "period"], how="semi").with_columns(
         pl.coalesce("cost", pl.col("revenue_per_year") - pl.col("profit_1y")).alias("_cost"))
-    per_actor = (rows.group_by("actor")
-                 .agg(pl.col("revenue_per_year").sum(),
-                      pl.when(pl.col("_cost").null_count() == 0).then(pl.col("_cost").sum())
-                      .alias("_cost"),
-                      pl.col("participants").sum().alias("_n"))
-                 .sort("actor"))
+
+
+def _per_actor() -> list[pl.Expr]:
+    return [pl.col("revenue_per_year").sum(),
+            pl.when(pl.col("_cost").null_count() == 0).then(pl.col("_cost").sum()).alias("_cost"),
+            pl.col("participants").sum().alias("_n")]
+
+
+def _result(per_actor: pl.DataFrame, total_n: int | None, periods: list[str]) -> SocioResult:
     revenue = dict(zip(per_actor["actor"], per_actor["revenue_per_year"], strict=True))
     cost = dict(zip(per_actor["actor"], per_actor["_cost"], strict=True))
     n = dict(zip(per_actor["actor"], per_actor["_n"], strict=True))
     values, not_reached = derive(revenue, cost, n)
-    insats_n = rows.group_by("forbund", "insats").agg(pl.col("participants").max())
-    total_n = insats_n["participants"].sum() if insats_n["participants"].null_count() == 0 \
-        else None
     return SocioResult(values, int(total_n) if total_n is not None else None, "evaluation",
-                       not_reached, tuple(sorted(chosen["period"].unique().to_list())))
+                       not_reached, tuple(sorted(periods)))

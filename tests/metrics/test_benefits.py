@@ -2,9 +2,9 @@
 
 import pytest
 
-from metrics.benefits import default_areas
+from metrics.benefits import benefit_kpis, benefit_kpis_by, default_areas
 from metrics.engine import compute_kpis
-from tests.metrics.factories import benefit, frames, selection
+from tests.metrics.factories import benefit, frame, frames, selection
 
 VASTERAS_2018 = {"Sjukpenning": 2223, "Sjuk- och aktivitetsersättning": 3826,
                  "Arbetslöshet": 1179, "Arbetsmarknadspolitiska åtgärder": 2830,
@@ -47,3 +47,37 @@ def test_unknown_area_gives_none():
 def test_default_areas_strip_the_forbund_prefix():
     assert default_areas(("Samordningsförbundet Västerås", "Finsam Gotland"),
                          ["Västerås", "Gotland", "Riket"]) == ("Västerås", "Gotland")
+
+
+def test_benefit_kpis_by_gives_each_forbund_its_areas_and_latest_year():
+    table = frame("benefit_fye", [
+        benefit("Sjukpenning", 100.0, area="Norrby", year=2022, population_20_64=1_000),
+        benefit("Sjukpenning", 200.0, area="Norrby", year=2021, population_20_64=1_000),
+        benefit("Sjukpenning", 30.0, area="Söderby", year=2021, sex="Kvinnor",
+                population_20_64=400),
+        benefit("Sjukpenning", 20.0, area="Söderby", year=2021, sex="Män",
+                population_20_64=600),
+        benefit("Sjukpenning", 5.0, area="Västerby", year=2022, sex="Annat"),
+    ])
+    names = ("Samordningsförbundet Norrby", "Söderby", "Västerby", "Österby")
+    areas = {f: default_areas((f,), ["Norrby", "Söderby", "Västerby"]) for f in names}
+    got = benefit_kpis_by(table, areas, 2023)
+    assert got["Samordningsförbundet Norrby"] == (
+        {"fye_benefits": 100.0, "fye_benefits_share": 0.1}, {"year": 2022, "areas": ("Norrby",)})
+    assert got["Söderby"] == ({"fye_benefits": 50.0, "fye_benefits_share": 0.05},
+                              {"year": 2021, "areas": ("Söderby",)})  # Kvinnor + Män
+    assert got["Västerby"][0] == {"fye_benefits": 0.0, "fye_benefits_share": None}
+    assert got["Österby"] == ({"fye_benefits": None, "fye_benefits_share": None},
+                              {"year": None, "areas": ()})
+    for name in names:
+        assert benefit_kpis(table, selection(2023, forbund=(name,))) == got[name]
+
+
+def test_samtliga_of_an_earlier_year_does_not_hide_kvinnor_and_man():
+    rows = [benefit("Sjukpenning", 99.0, area="Norrby", year=2021),
+            benefit("Sjukpenning", 30.0, area="Norrby", year=2022, sex="Kvinnor"),
+            benefit("Sjukpenning", 20.0, area="Norrby", year=2022, sex="Män")]
+    sel = selection(2023, forbund=("Norrby",))
+    want = {"fye_benefits": 50.0, "fye_benefits_share": 50.0 / 20_000}
+    assert benefit_kpis(frame("benefit_fye", rows), sel)[0] == want
+    assert benefit_kpis_by(frame("benefit_fye", rows), {"N": ("Norrby",)}, 2023)["N"][0] == want

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from metrics import budget
@@ -114,3 +115,45 @@ def test_by_insats_and_category_per_insats_with_own_costs_last():
         ("", "Kansli", True)]
     assert budget.by_insats_and_category(frame("budget_lines"), 2022,
                                          date(2022, 12, 31)).columns[0] == "insats"
+
+
+def _two_forbund():
+    return frame("budget_lines", [
+        budget_line("Lön", 400, 100, insats="X", period=date(2023, 6, 30)),
+        budget_line("Lön", 400, 300, insats="X"),
+        budget_line("Lön", 100, 50, insats="Y"),
+        budget_line("Lön", 80, 20, forbund="B", period=date(2023, 6, 30)),
+        budget_line("Lön", 60, None, forbund="C"),
+    ])
+
+
+def test_budget_kpis_by_gives_each_unit_what_budget_kpis_gives_it():
+    lines = _two_forbund()
+    end = date(2023, 12, 31)
+    by_forbund = budget.budget_kpis_by(lines, 2023, end, "forbund")
+    assert set(by_forbund) == {"Testförbundet", "B", "C"}
+    values, used = by_forbund["B"]
+    assert used == date(2023, 6, 30) and values["expected_pace"] == 181 / 365
+    assert (values["budget"], values["spent"], values["remaining"]) == (80.0, 20.0, 60.0)
+    assert by_forbund["Testförbundet"][0]["spent"] == 350.0
+    assert by_forbund["C"][0]["spent"] is None  # nothing reported is not 0 kr
+    for name, want in by_forbund.items():
+        assert budget.budget_kpis(lines.filter(pl.col("forbund") == name), 2023, end) == want
+    by_insats = budget.budget_kpis_by(lines.filter(pl.col("forbund") == "Testförbundet"),
+                                      2023, end, "insats")
+    assert {k: v["budget"] for k, (v, _) in by_insats.items()} == {"X": 400.0, "Y": 100.0}
+    assert budget.budget_kpis_by(lines, 2022, end, "forbund") == {}
+
+
+def test_spent_between_by_gives_each_unit_what_spent_between_gives_it():
+    lines = _two_forbund()
+    h2 = date(2023, 7, 1), date(2023, 12, 31)
+    # Testförbundet: 350 at year end − 100 by 30 June; B last reported before the period
+    assert budget.spent_between_by(lines, *h2, "forbund") == {"Testförbundet": 250.0}
+    assert budget.spent_between_by(lines, date(2023, 1, 1), h2[1], "forbund") == {
+        "Testförbundet": 350.0, "B": 20.0}
+    for frm in (h2[0], date(2023, 1, 1)):
+        got = budget.spent_between_by(lines, frm, h2[1], "forbund")
+        for name in ("Testförbundet", "B", "C", "D"):
+            part = lines.filter(pl.col("forbund") == name)
+            assert budget.spent_between(part, frm, h2[1]) == got.get(name)

@@ -5,9 +5,18 @@ from datetime import date
 
 import pytest
 
+from metrics.capacity import fye_capacity, fye_capacity_by
 from metrics.engine import compute_kpis
 from metrics.periods import quarter_period
-from tests.metrics.factories import budget_line, episode, frames, insats, open_episode, selection
+from tests.metrics.factories import (
+    budget_line,
+    episode,
+    frame,
+    frames,
+    insats,
+    open_episode,
+    selection,
+)
 
 
 def test_kpi_md_example_549_days_is_1_50_fye():
@@ -108,3 +117,20 @@ def test_costs_are_the_selected_insatser_spent_within_the_period_over_all_their_
     # every insats: both insatser's Utfall over all three participants, own costs still apart
     both = compute_kpis(fr, dataclasses.replace(h2, insatser=()))
     assert both.values["cost_per_participant"] == pytest.approx((180_000 + 80_000) / 3)
+
+
+def test_fye_capacity_by_gives_each_unit_what_fye_capacity_gives_it():
+    ins = frame("insatser", [
+        insats(insats="Hela", capacity_fye=10.0),
+        insats(insats="Halva", capacity_fye=4.0, start_date=date(2023, 7, 1)),
+        insats(insats="Utan", capacity_fye=None),
+        insats(forbund="B", insats="Hela", capacity_fye=2.0, end_date=date(2023, 3, 31))])
+    by_insats = fye_capacity_by(ins, selection(insatser=("Hela", "Halva", "Utan")), "insats")
+    assert by_insats == {"Hela": 10.0, "Halva": 4 * 184 / 365}  # Utan: no Årsplatser
+    by_forbund = fye_capacity_by(ins, selection(forbund=("Testförbundet", "B", "C")), "forbund")
+    assert by_forbund == {"Testförbundet": (10 * 365 + 4 * 184) / 365, "B": 2 * 90 / 365}
+    for name, value in by_insats.items():
+        assert fye_capacity(ins, selection(insatser=(name,))) == value
+    for name, value in by_forbund.items():
+        assert fye_capacity(ins, selection(forbund=(name,))) == value
+    assert fye_capacity(ins, selection(forbund=("C",))) is None

@@ -1,7 +1,7 @@
 import pytest
 
 from metrics.engine import compute_kpis
-from metrics.nns import nns_table
+from metrics.nns import nns_kpis, nns_kpis_by, nns_table, no_rows
 from tests.metrics.factories import frame, frames, indicator, selection
 
 
@@ -85,3 +85,38 @@ def test_a_single_kon_uses_the_kvinnor_or_man_rows_as_the_data_has_them():
         assert r.ignored_filters["nns_positive"] == ("kon",)
     both = compute_kpis(fr, selection(kon=("Kvinna",), remittent=("Kommun",)))
     assert both.ignored_filters["nns_positive"] == ("remittent",)
+
+
+def test_nns_kpis_by_gives_each_forbund_what_nns_kpis_gives_it():
+    rows = survey() + [indicator(0.5, 10, forbund="B"),
+                       indicator(0.25, 30, forbund="B", indicator=2, question="Samverkan")]
+    ind = frame("indicators", rows)
+    got = nns_kpis_by(ind, selection(forbund=("Testförbundet", "B", "C")), "forbund")
+    assert set(got) == {"Testförbundet", "B"}  # C has no rows
+    values, meta = got["B"]
+    assert (values["nns_n"], values["nns_positive"]) == (40, (0.5 * 10 + 0.25 * 30) / 40)
+    assert values["nns_positive_change"] is None
+    assert meta == {"period": ["2023"], "previous": [], "sex": "Samtliga"}
+    for name, want in got.items():
+        assert nns_kpis(ind, selection(forbund=(name,))) == want
+    assert nns_kpis(ind, selection(forbund=("C",))) == no_rows(selection())
+
+
+def test_nns_kpis_by_insats_takes_each_insats_latest_period():
+    # by förbund, X's 2023 is the current period and Y's 2023 H1 the previous one; each
+    # insats alone has its own latest period
+    rows = [indicator(0.75, 20, insats="X"),
+            indicator(0.5, 20, insats="X", measurement_period="2022"),
+            indicator(0.25, 8, insats="Y", measurement_period="2023H1"),
+            indicator(0.5, 8, insats="Y", measurement_period="2023H1", sex="Kvinnor")]
+    ind = frame("indicators", rows)
+    got = nns_kpis_by(ind, selection(insatser=("X", "Y")), "insats")
+    assert got["Y"][0]["nns_positive"] == 0.25 and got["Y"][1]["period"] == ["2023H1"]
+    assert got["X"][0]["nns_positive_change"] == (0.75 - 0.5) * 100
+    for kon in ((), ("Kvinna",)):
+        got = nns_kpis_by(ind, selection(insatser=("X", "Y"), kon=kon), "insats")
+        for name in ("X", "Y"):
+            sel = selection(insatser=(name,), kon=kon)
+            assert nns_kpis(ind, sel) == got.get(name, no_rows(sel))
+    women = nns_kpis_by(ind, selection(insatser=("X", "Y"), kon=("Kvinna",)), "insats")
+    assert set(women) == {"Y"} and women["Y"][0]["nns_n"] == 8

@@ -3,8 +3,8 @@
 import pytest
 
 from metrics.engine import compute_kpis
-from metrics.socioeconomic import derive
-from tests.metrics.factories import frames, selection, socio
+from metrics.socioeconomic import derive, evaluation, evaluations_by
+from tests.metrics.factories import frame, frames, selection, socio
 
 PAYOFF_SOT_2017 = [socio("Samhället", 1_600_000, profit_1y=-7_600_000, period="2017",
                          participants=57),
@@ -71,3 +71,29 @@ def test_derive_doc_example():
 def test_no_evaluation_and_no_unit_costs_gives_none():
     v = compute_kpis(frames(), selection()).values
     assert v["payback_months"] is None and v["revenue_per_year"] is None
+
+
+def test_evaluations_by_gives_each_unit_what_evaluation_gives_it():
+    table = frame("socioeconomic", [
+        socio("Samhället", 100.0, cost=200.0, insats="X"),
+        socio("Samhället", 50.0, cost=100.0, insats="Y", participants=5),
+        socio("Samhället", 999.0, cost=1.0, insats="Y", period="2022"),  # outside 2023
+        socio("Samhället", 80.0, profit_1y=-40.0, forbund="B", period="2023H2"),
+        socio("Kommunen", -10.0, cost=30.0, forbund="B", period="2023H2"),
+    ])
+    got = evaluations_by(table, selection(forbund=("Testförbundet", "B", "C")), "forbund")
+    assert set(got) == {"Testförbundet", "B"}
+    own = got["Testförbundet"]
+    assert own.values["payback_months"] == {"Samhället": 300.0 / 150.0 * 12}
+    assert (own.participants, own.periods) == (15, ("2023",))
+    b = got["B"]
+    assert b.values["cost"] == {"Samhället": 120.0, "Kommunen": 30.0}
+    assert b.not_reached == ("Kommunen",) and b.periods == ("2023H2",)
+    for name, want in got.items():
+        assert evaluation(table, selection(forbund=(name,))) == want
+    assert evaluation(table, selection(forbund=("C",))) is None
+    by_insats = evaluations_by(table, selection(insatser=("X", "Y")), "insats")
+    assert by_insats["Y"].values["revenue_per_year"] == {"Samhället": 50.0}
+    for name, want in by_insats.items():
+        assert evaluation(table, selection(insatser=(name,))) == want
+    assert evaluations_by(table, selection(1990, forbund=("B",)), "forbund") == {}
