@@ -72,6 +72,7 @@ STYLE = f"""<style>
   text-overflow: clip !important; overflow-wrap: anywhere;
 }}
 [data-testid='stMetricLabel'] {{ height: auto !important; min-height: 1.5rem; }}
+.st-key-finsam_preload {{ display: none !important; }}
 [data-testid='stElementContainer']:has(> [data-testid='stHtml'] > .{SCRIPT_CLASS}) {{
   display: none;
 }}

@@ -393,6 +393,26 @@ def login_page(settings: Settings, secrets: dict, notice: str | None = None,
     if statement is not None:
         st.page_link(statement, label="Tillgänglighetsredogörelse",
                      icon=":material/accessibility_new:")
+    _preload_first_page_code()
+
+
+PRELOAD_KEY = "finsam_preload"
+
+
+def _preload_first_page_code() -> None:
+    """A hidden chart and table, whose code the browser loads while the user types.
+
+    Issue 11: the first page after *Logga in* in ≤ 2 s. Streamlit fetches and compiles
+    plotly's and the table's code only when a page first draws one, and a board member's
+    first page waited for it after the click. Hidden with `display: none` (`a11y.STYLE`):
+    neither seen nor read by a screen reader.
+    """
+    import plotly.graph_objects as go
+    import polars as pl
+
+    with st.container(key=PRELOAD_KEY):
+        st.plotly_chart(go.Figure(), key="finsam_preload_chart")
+        st.dataframe(pl.DataFrame({"": [""]}), key="finsam_preload_table")
 
 
 def demo_credentials_notice() -> None:
