@@ -29,7 +29,9 @@ _HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
 # points at "the table under the chart", is there a table after it?
 _CHARTS = """() => {
   const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
-  return [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map(chart => {
+  // charts hidden with display: none (the login page's preload) are neither seen nor read
+  return [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+    .filter(chart => chart.getClientRects().length > 0).map(chart => {
     const box = chart.closest("[data-testid='stElementContainer']");
     const next = box && box.nextElementSibling;
     const caption = next && next.querySelector("[data-testid='stCaptionContainer']");
