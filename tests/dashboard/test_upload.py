@@ -181,12 +181,17 @@ def test_styrelse_and_styrgrupp_have_no_upload_or_history_page():
         assert "historik" not in pages_for(role)
 
 
-def test_historik_undo_restores_the_database(logged_in, own_db, demo_frames):
-    at = logged_in("samordnare")
+def upload_norrdal_episodes(at, demo_frames) -> None:
+    """Upload (not yet save) new Norrdal episodes in the year the sidebar shows."""
     year = widget(at, "selectbox", "ar").value
-    before = snapshot(own_db)
     upload(at, [("Deltagare.csv", deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL),
                                                 year))])
+
+
+def test_historik_undo_restores_the_database(logged_in, own_db, demo_frames):
+    at = logged_in("samordnare")
+    before = snapshot(own_db)
+    upload_norrdal_episodes(at, demo_frames)
     at.button(key="upload_commit").click().run()
     assert snapshot(own_db) != before
 
@@ -302,10 +307,8 @@ def test_report_cells_without_row_or_column_are_blank_never_none(logged_in, own_
 def test_after_saving_spara_is_gone_and_the_upload_can_be_undone_there(logged_in, own_db,
                                                                        demo_frames):
     at = logged_in("samordnare")
-    year = widget(at, "selectbox", "ar").value
     before = snapshot(own_db)
-    upload(at, [("Deltagare.csv", deltagare_csv(NORRDAL, insats_of(demo_frames, NORRDAL),
-                                                year))])
+    upload_norrdal_episodes(at, demo_frames)
 
     at.button(key="upload_commit").click().run()
 
