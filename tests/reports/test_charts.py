@@ -1,4 +1,3 @@
-import re
 import socket
 import threading
 import time
@@ -164,24 +163,3 @@ def test_export_many_times_out_per_chart_and_draws_again_afterwards():
         assert all(e.image is None and e.reason in (TIMED_OUT, FAILED) for e in exports)
         renderer.timeout = 30
         assert all(e.image for e in renderer.export_many([outcome_chart()] * 3, "svg"))
-
-
-def _without_uid(svg: bytes) -> str:
-    """An SVG with plotly's random element id (one per render) replaced."""
-    text = svg.decode()
-    uid = re.search(r'id="defs-([0-9a-f]+)"', text).group(1)
-    return text.replace(uid, "UID")
-
-
-@pytest.mark.browser
-def test_tabs_kept_between_charts_draw_what_fresh_tabs_draw(charts, monkeypatch):
-    import plotly.graph_objects as go
-
-    figures = [go.Figure(go.Bar(x=["a", "b"], y=[i, i + 1]), layout={"title": {"text": f"T{i}"}})
-               for i in range(2 * charts_module.RELOAD_EVERY + 3)]  # across a reload
-    kept = charts.export_many(figures, "svg")
-    with ChartRenderer() as fresh:
-        monkeypatch.setattr(charts_module, "RELOAD_EVERY", 1)  # a reload after every chart
-        reloaded = fresh.export_many(figures, "svg")
-    assert all(e.image for e in kept) and all(e.image for e in reloaded)
-    assert [_without_uid(e.image) for e in kept] == [_without_uid(e.image) for e in reloaded]
