@@ -1,6 +1,9 @@
+import difflib
+import re
 import socket
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -163,3 +166,67 @@ def test_export_many_times_out_per_chart_and_draws_again_afterwards():
         assert all(e.image is None and e.reason in (TIMED_OUT, FAILED) for e in exports)
         renderer.timeout = 30
         assert all(e.image for e in renderer.export_many([outcome_chart()] * 3, "svg"))
+
+
+def _canonical_svg(svg: bytes) -> str:
+    """An SVG with plotly's random ids (plot, trace and pattern ids) replaced and its
+    attributes in canonical order (C14N): what the image shows, not how it was built."""
+    text = svg.decode()
+    uid = re.search(r'id="defs-([0-9a-f]+)"', text).group(1)
+    text = text.replace(uid, "UID")
+    text = re.sub(r"\btrace[0-9a-f]{6}\b", "traceID", text)
+    text = re.sub(r"(pUID(?:-legend)?)-[0-9a-f]{6}\b", r"\1-ID", text)
+    return ET.canonicalize(xml_data=text)
+
+
+@pytest.mark.browser
+def test_tabs_kept_between_charts_draw_what_fresh_tabs_draw(charts, monkeypatch):
+    """A report's own charts, twice, past reloads of both tabs, in both formats."""
+    from reports.pdf import figures as report_figures
+    from reports.pdf import visible
+    from tests.reports.test_content import report
+
+    real = [f.figure for f in report_figures(visible(report("insats").sections))]
+    drawn = real + real[::-1]
+    monkeypatch.setattr(charts_module, "RELOAD_EVERY", 7)  # each tab reloads on the way
+    kept_svg, kept_png = charts.export_many(drawn, "svg"), charts.export_many(drawn, "png")
+    monkeypatch.setattr(charts_module, "RELOAD_EVERY", 1)  # a fresh tab for every chart
+    with ChartRenderer() as fresh:
+        fresh_svg, fresh_png = fresh.export_many(drawn, "svg"), fresh.export_many(drawn, "png")
+    assert len(real) >= 5
+    assert all(e.image for e in kept_svg + kept_png + fresh_svg + fresh_png)
+    assert [e.image for e in kept_png] == [e.image for e in fresh_png]  # the very same pixels
+    for i, (kept, fresh) in enumerate(zip(kept_svg, fresh_svg, strict=True)):
+        kept_text, fresh_text = _canonical_svg(kept.image), _canonical_svg(fresh.image)
+        assert kept_text == fresh_text, "\n".join(
+            [f"chart {i} differs:"] + list(difflib.unified_diff(
+                re.split("(?=<)", fresh_text), re.split("(?=<)", kept_text), n=0))[:20])
+
+
+def test_a_tab_is_reloaded_after_every_reload_every_charts(monkeypatch):
+    """The override hooks a method kaleido has, and reloads on the RELOAD_EVERY-th return."""
+    import asyncio
+
+    from kaleido import Kaleido
+
+    assert callable(getattr(Kaleido, "_return_kaleido_tab", None))
+    monkeypatch.setattr(charts_module, "RELOAD_EVERY", 3)
+
+    class Tab:
+        reloads = 0
+
+        async def reload(self):
+            self.reloads += 1
+
+    cls = charts_module._kaleido_class()
+    kaleido = cls.__new__(cls)  # no browser: only the hand-back is under test
+    first, second = Tab(), Tab()
+
+    async def hand_back():
+        kaleido.tabs_ready = asyncio.Queue()
+        for tab in [first] * 7 + [second] * 2:
+            await kaleido._return_kaleido_tab(tab)
+        return kaleido.tabs_ready.qsize()
+
+    assert asyncio.run(hand_back()) == 9  # every tab goes back to the queue
+    assert (first.reloads, second.reloads) == (2, 0)
