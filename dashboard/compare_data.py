@@ -33,7 +33,7 @@ from dashboard import data
 from dashboard.auth import Viewer
 from dashboard.config import settings
 from dashboard.context import PageContext
-from metrics.compare import Comparison, KpiComparison, compare
+from metrics.compare import Comparison, KpiComparison, Shared, compare_each, shared_values
 from metrics.periods import year_period
 from metrics.registry import BY_KEY, EPISODE_FAMILIES, Unit
 from metrics.result import KpiResult
@@ -95,6 +95,9 @@ class ForbundView:
     min_units: int
     own_shown: bool
     names: bool
+    #: The own whole förbund's KPIs as the comparison computed them (a hidden value's
+    #: label and reason); None for styrgrupp.
+    own: KpiResult | None = None
 
 
 def split_key(key: str) -> tuple[str, str | None]:
@@ -149,7 +152,8 @@ def anonymised(result: Comparison, kind: str) -> ForbundView:
             continue
         kpis[key] = _kpi_view(kpi, result.own, unit, kind, result.min_units)
     return ForbundView(kpis=kpis, min_units=result.min_units, own_shown=kind != STYRGRUPP,
-                       names=kind == ADMIN)
+                       names=kind == ADMIN,
+                       own=result.own_result if kind != STYRGRUPP else None)
 
 
 def _kpi_view(kpi: KpiComparison, own: str | None, unit: Unit, kind: str,
@@ -171,26 +175,36 @@ def _kpi_view(kpi: KpiComparison, own: str | None, unit: Unit, kind: str,
 def forbund_views(ctx: PageContext, sels: list[Selection]) -> list[ForbundView | None]:
     """For each of `sels`: its whole förbund against every förbund, as `ctx.viewer` sees it.
 
-    Computed side by side (`_POOL`). None for one that could not be computed (logged; the
-    page says so without details, since an error text could name another förbund).
+    Selections that differ only in participant filters (the T/K/M rows) are computed
+    together (`metrics.compare.compare_each` shares their small tables); other groups (a
+    trend's years) side by side (`_POOL`). None for one that could not be computed
+    (logged; the page says so without details, since an error text could name another
+    förbund).
     """
     if ctx.viewer.role != "admin" and {s.forbund[0] for s in sels} - set(ctx.viewer.forbund):
         raise PermissionError("Du har inte behörighet till förbundet.")
     kind, min_units = viewer_kind(ctx.viewer), settings().compare_min
     wholes = [whole_forbund(s) for s in sels]
-    # polars leaves the GIL while it scans, so the T/K/M rows (or the years of a trend)
-    # take little more than the slowest of them; results land in the caches either way
-    pending = {w: _POOL.submit(_view, ctx.database_url, ctx.version, w, ctx.threshold,
-                               min_units, kind) for w in dict.fromkeys(wholes)}
+    groups: dict[Selection, list[Selection]] = {}
+    for whole in dict.fromkeys(wholes):
+        groups.setdefault(whole.without_participant_filters(), []).append(whole)
+    # polars leaves the GIL while it scans, so a trend's years take little more than the
+    # slowest of them; results land in the caches either way. One group runs right here.
+    args = (ctx.database_url, ctx.version)
+    tasks = [tuple(group) for group in groups.values()]
+    futures = {task: _POOL.submit(_views, *args, task, ctx.threshold, min_units, kind)
+               for task in tasks} if len(tasks) > 1 else {}
     out: dict[Selection, ForbundView | None] = {}
-    for whole, future in pending.items():
+    for task in tasks:
         try:
-            out[whole] = future.result()
+            views = futures[task].result() if futures else _views(*args, task, ctx.threshold,
+                                                                  min_units, kind)
+            out |= zip(task, views, strict=True)
         except Exception:
             if kind == ADMIN:
                 raise
             log.exception("Jämförelsen kunde inte beräknas")
-            out[whole] = None
+            out |= dict.fromkeys(task)
     return [out[w] for w in wholes]
 
 
@@ -219,18 +233,9 @@ def sex_rows(key: str, views: list[ForbundView | None]) -> list[tuple[str, KpiVi
     return rows if by_sex(key) else rows[:1]
 
 
-def own_result(ctx: PageContext, sel: Selection) -> KpiResult | None:
-    """The own whole förbund's KPIs (for labels of hidden values); None for styrgrupp."""
-    if viewer_kind(ctx.viewer) == STYRGRUPP:
-        return None
-    return data.kpis(ctx.frames, ctx.version, ctx.viewer, whole_forbund(sel), ctx.threshold)
-
-
-def own_results(ctx: PageContext, sel: Selection,
-                labels: list[str]) -> dict[str, KpiResult | None]:
-    """`own_result` per T/K/M row label."""
-    return {label: own_result(ctx, dataclasses.replace(sel, kon=SEXES[label]))
-            for label in labels}
+def own_results(by_sex: list[ForbundView | None]) -> dict[str, KpiResult | None]:
+    """The own förbund's KPIs per T/K/M row label, from the views of `sex_selections`."""
+    return {label: v.own if v else None for label, v in zip(SEXES, by_sex, strict=True)}
 
 
 def trend_years(ctx: PageContext, sel: Selection, most: int = 10) -> tuple[int, ...]:
@@ -266,16 +271,26 @@ def own_insatser(ctx: PageContext, sel: Selection) -> list[str]:
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="finsam-compare")
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _comparison(url: str, version: str, sel: Selection, threshold: int,
-                min_units: int) -> Comparison:
-    # Shared by every viewer of the selection (with names: kept on the server only);
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _comparisons(url: str, version: str, sels: tuple[Selection, ...], threshold: int,
+                 min_units: int) -> tuple[Comparison, ...]:
+    # Shared by every viewer of the selections (with names: kept on the server only);
     # `version` names the data, so an upload never reuses an old comparison.
-    return compare(data.every_forbund(url, version), sel, "forbund", threshold=threshold,
-                   min_units=min_units)
+    frames = data.every_forbund(url, version)
+    shared = _shared(url, version, sels[0].without_participant_filters())
+    return tuple(compare_each(frames, sels, "forbund", threshold=threshold,
+                              min_units=min_units, shared=[shared]))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _view(url: str, version: str, sel: Selection, threshold: int, min_units: int,
-          kind: str) -> ForbundView:
-    return anonymised(_comparison(url, version, sel, threshold, min_units), kind)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared(url: str, version: str, base: Selection) -> Shared:
+    # What a change of Remittent, Kön or another participant filter leaves as it was
+    # (small tables, estimate): a few kB per period, kept between page runs.
+    return shared_values(data.every_forbund(url, version), base, "forbund")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _views(url: str, version: str, sels: tuple[Selection, ...], threshold: int,
+           min_units: int, kind: str) -> tuple[ForbundView, ...]:
+    return tuple(anonymised(c, kind)
+                 for c in _comparisons(url, version, sels, threshold, min_units))

@@ -26,11 +26,11 @@ from metrics.engine import EpisodeValues, SmallValues, combine
 from metrics.expressions import ended_in
 from metrics.followup import ended_with_followups
 from metrics.frames import table
-from metrics.nns import nns_kpis_by, no_rows
+from metrics.nns import nns_kpis_by, no_rows, sex_level
 from metrics.registry import KPIS, Family
 from metrics.result import KpiResult
 from metrics.selection import Selection, filter_episodes, org_predicate, participant_predicate
-from metrics.socio_estimate import assumptions_for, unit_costs
+from metrics.socio_estimate import assumptions_for, estimate, transitions, unit_costs
 from metrics.socioeconomic import evaluations_by
 
 BY = ("forbund", "insats")
@@ -72,6 +72,8 @@ class Comparison:
     units: tuple[str, ...]
     min_units: int
     kpis: dict[str, KpiComparison]
+    #: The own förbund's whole result, as disclosure control left it (why a value is hidden)
+    own_result: KpiResult | None = None
 
     def to_json(self, names: bool = False) -> dict:
         """The object `finsam compare --format json` prints, without `selection`.
@@ -121,51 +123,96 @@ def _batch(sel: Selection, by: str, units: Sequence[str]) -> Selection:
     return dataclasses.replace(sel, forbund=sel.forbund[:1], insatser=tuple(units), grupp=None)
 
 
-def _episode_values(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
-                    units: Sequence[str]) -> dict[str, EpisodeValues]:
+@dataclass(frozen=True)
+class Shared:
+    """What selections that differ only in participant filters have in common.
+
+    Kolada's Totalt / Kvinnor / Män rows of one period, or a change of Remittent, differ
+    only in which participants count: every small table's answer but NNS (`small`, with
+    the socioeconomic estimate made, which reads every ended episode), each unit's
+    årsplatser and participants before participant filters (`unfiltered`, what capacity
+    and costs divide by) and the units without any episode at all stay the same. Small
+    enough to keep between page runs (`dashboard.compare_data`).
+    """
+
+    base: Selection  # the selection without participant filters
+    by: str
+    units: tuple[str, ...]
+    small: Mapping[str, SmallValues]
+    unfiltered: Mapping[str, tuple[float | None, int | None]]
+    without_episodes: frozenset[str]
+
+    def fits(self, sel: Selection, by: str, units: tuple[str, ...]) -> bool:
+        """Whether `sel` (over `units`) may use these values."""
+        return (self.by, self.units, self.base) == (by, units, sel.without_participant_filters())
+
+
+def _in_period(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
+               units: Sequence[str]) -> pl.DataFrame:
+    """Every unit's episodes of the period, before participant filters."""
+    return filter_episodes(table(frames, "episodes"), _batch(sel, by, units),
+                           participant_filters=False)
+
+
+def shared_values(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "forbund",
+                  units: Sequence[str] | None = None, *,
+                  in_period: pl.DataFrame | None = None) -> Shared:
+    """The `Shared` values of `sel` (its participant filters play no part)."""
+    names = _units(frames, sel, by, units)
+    base = sel.without_participant_filters()
+    frm, to = base.period
+    if in_period is None:
+        in_period = _in_period(frames, base, by, names)
+    unfiltered = {str(u): (f, n) for u, f, n in participants.aggregate(
+        in_period, frm, to, by=[by], keys=_ALL).select(by, *_ALL).iter_rows()}
+    missing = [u for u in names if u not in unfiltered]
+    known = set(table(frames, "episodes").filter(org_predicate(_batch(base, by, missing)))
+                .get_column(by).unique().cast(pl.String).to_list()) if missing else set()
+    none = in_period.clear()
+    for u in known & set(missing):
+        unfiltered[u] = _empty_all(none, frm, to)
+    # the estimate reads the ended episodes' end and incomes only (`transitions`): split
+    # those, not every episode and column
+    ended = in_period.filter(ended_in(frm, to)).select(by, "end_date", "income_before",
+                                                       "income_after")
+    everyone = {str(k[0]): part for k, part in ended.partition_by(by, as_dict=True).items()}
+    small = {u: v if v.assumptions is None else dataclasses.replace(
+                 v, estimate=estimate(transitions(everyone.get(u, none), frm, to),
+                                      v.assumptions),
+                 assumptions=None)  # made, even when there was nothing to estimate from
+             for u, v in _small_values(frames, base, by, names).items()}
+    return Shared(base, by, names, small, unfiltered,
+                  frozenset(u for u in missing if u not in known))
+
+
+def _episode_values(frames: Mapping[str, pl.DataFrame], sel: Selection, shared: Shared,
+                    in_period: pl.DataFrame) -> dict[str, EpisodeValues]:
     """`engine._episode_values` of every unit from one grouped pass.
 
     A unit without episodes in the period gets what the engine gets from empty frames; a
     unit without any episode at all gets None values (no data), as the engine does.
+    `everyone` is left empty: the estimate that reads it is made already (`shared.small`).
     """
+    by, units = shared.by, shared.units
     batch = _batch(sel, by, units)
     frm, to = batch.period
-    eps_all = table(frames, "episodes")
-    in_period = filter_episodes(eps_all, batch, participant_filters=False)
     pp = participant_predicate(batch)
     eps = in_period.filter(pp) if pp is not None else in_period
     followups = table(frames, "followups").filter(pl.col("forbund").is_in(list(batch.forbund)))
     joined = ended_with_followups(eps, followups, frm, to)
     rows = {str(r[by]): r for r in
             participants.table_from(eps, joined, frm, to, by=[by]).iter_rows(named=True)}
-    alls: dict[str, tuple] = {}
-    if pp is not None:
-        alls = {str(u): (f, n) for u, f, n in participants.aggregate(
-            in_period, frm, to, by=[by], keys=_ALL).select(by, *_ALL).iter_rows()}
-    # the estimate reads the ended episodes' end and incomes only (`transitions`): split
-    # those, not every episode and column
-    ended = in_period.filter(ended_in(frm, to)).select(by, "end_date", "income_before",
-                                                       "income_after")
-    everyone = {str(k[0]): part for k, part in ended.partition_by(by, as_dict=True).items()}
     none = in_period.clear()
-    missing = [u for u in units if u not in rows and u not in alls]
-    known = set(eps_all.filter(org_predicate(_batch(sel, by, missing))).get_column(by)
-                .unique().cast(pl.String).to_list()) if missing else set()
     empty_row = None
     out = {}
     for u in units:
-        if u not in rows and u not in alls and u not in known:
+        if u in shared.without_episodes:
             out[u] = EpisodeValues(dict.fromkeys(participants.BASES), none, None, None)
             continue
         if u not in rows and empty_row is None:
             empty_row = participants.table_from(eps.clear(), joined.clear(), frm, to).row(
                 0, named=True)
-        row = rows.get(u, empty_row)
-        if pp is None:
-            fye_all, n_all = row["fye_used"], row["participants_in_period"]
-        else:
-            fye_all, n_all = alls.get(u) or _empty_all(none, frm, to)
-        out[u] = EpisodeValues(row, everyone.get(u, none), fye_all, n_all)
+        out[u] = EpisodeValues(rows.get(u, empty_row), none, *shared.unfiltered[u])
     return out
 
 
@@ -190,13 +237,13 @@ def _small_values(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
     budgets = budget.budget_kpis_by(budget.selected_lines(lines, batch), to.year, to, by)
     evaluations = evaluations_by(table(frames, "socioeconomic"), batch, by)
     capacities = capacity.fye_capacity_by(table(frames, "insatser"), batch, by)
-    nns = nns_kpis_by(table(frames, "indicators"), batch, by)
     benefit_fye = table(frames, "benefit_fye")
     areas = benefit_fye.get_column("area").unique().to_list()
     benefits = benefit_kpis_by(
         benefit_fye, {u: selected_areas(unit_selection(sel, by, u), areas) for u in units},
         to.year)
     costs = unit_costs(frames) if len(evaluations) < len(units) else {}
+    nns = _nns_values(frames, sel, by, units)
     out = {}
     for u in units:
         unit_sel = unit_selection(sel, by, u)
@@ -206,9 +253,16 @@ def _small_values(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
             forbund_spent=forbund_spent.get(u),
             budget=budgets.get(u, (dict.fromkeys(budget.KEYS), None)), evaluation=socio,
             assumptions=None if socio else assumptions_for(frames, unit_sel, costs, spent.get(u)),
-            benefits=benefits[u], nns=nns.get(u) or no_rows(unit_sel),
+            benefits=benefits[u], nns=nns[u],
             volume=None)  # not compared: per Mått it would be another view
     return out
+
+
+def _nns_values(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
+                units: Sequence[str]) -> dict[str, tuple[dict, dict]]:
+    """`nns_kpis` of every unit: the one small table a participant filter moves (Kön)."""
+    nns = nns_kpis_by(table(frames, "indicators"), _batch(sel, by, units), by)
+    return {u: nns.get(u) or no_rows(unit_selection(sel, by, u)) for u in units}
 
 
 def unit_results(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "forbund", *,
@@ -220,17 +274,52 @@ def unit_results(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "
     every value but `volume` (not computed: compared per Mått it would be another view)
     and the targets (not attached).
     """
+    return unit_results_each(frames, [sel], by, threshold=threshold, units=units)[0]
+
+
+def unit_results_each(frames: Mapping[str, pl.DataFrame], sels: Sequence[Selection],
+                      by: str = "forbund", *, threshold: int = DEFAULT_THRESHOLD,
+                      units: Sequence[str] | None = None,
+                      shared: Sequence[Shared] = ()) -> list[dict[str, KpiResult]]:
+    """`unit_results` of each of `sels`.
+
+    Selections that differ only in participant filters share their `Shared` values (made
+    once, or taken from `shared`, kept by the caller from an earlier call); only their
+    episodes and NNS (which reads Kön) are computed for each.
+    """
     if by not in BY:
         raise ValueError(f"Okänd jämförelse '{by}': välj forbund eller insats.")
+    known = list(shared)
+    in_periods: dict[tuple[Selection, tuple[str, ...]], pl.DataFrame] = {}
+    out = []
+    for sel in sels:
+        names = _units(frames, sel, by, units)
+        if not names:
+            out.append({})
+            continue
+        key = (sel.without_participant_filters(), names)
+        if key not in in_periods:
+            in_periods[key] = _in_period(frames, sel, by, names)
+        common = next((s for s in known if s.fits(sel, by, names)), None)
+        if common is None:
+            common = shared_values(frames, sel, by, names, in_period=in_periods[key])
+            known.append(common)
+        small = common.small
+        if sex_level(sel) != sex_level(common.base):
+            nns = _nns_values(frames, sel, by, names)
+            small = {u: dataclasses.replace(v, nns=nns[u]) for u, v in small.items()}
+        episodes = _episode_values(frames, sel, common, in_periods[key])
+        out.append({u: suppress_kpis(combine(unit_selection(sel, by, u), episodes[u],
+                                             small[u]), threshold) for u in names})
+    return out
+
+
+def _units(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,
+           units: Sequence[str] | None) -> tuple[str, ...]:
+    """`units` sorted; else the chosen insatser (over insatser), else `default_units`."""
     if units is None and by == "insats" and sel.insatser:
         units = sel.insatser
-    units = tuple(sorted(set(units))) if units is not None else default_units(frames, sel, by)
-    if not units:
-        return {}
-    episodes = _episode_values(frames, sel, by, units)
-    small = _small_values(frames, sel, by, units)
-    return {u: suppress_kpis(combine(unit_selection(sel, by, u), episodes[u], small[u]),
-                             threshold) for u in units}
+    return tuple(sorted(set(units))) if units is not None else default_units(frames, sel, by)
 
 
 def compare(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "forbund", *,
@@ -244,7 +333,23 @@ def compare(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "forbu
     (`payback_months.Samhället`); volume is left out. Over förbund, fewer than `min_units`
     values give no statistics, no rank and no values; over insatser (always named) they do.
     """
-    results = unit_results(frames, sel, by, threshold=threshold, units=units)
+    return compare_each(frames, [sel], by, threshold=threshold, min_units=min_units,
+                        units=units)[0]
+
+
+def compare_each(frames: Mapping[str, pl.DataFrame], sels: Sequence[Selection],
+                 by: str = "forbund", *, threshold: int = DEFAULT_THRESHOLD,
+                 min_units: int = 5, units: Sequence[str] | None = None,
+                 shared: Sequence[Shared] = ()) -> list[Comparison]:
+    """`compare` of each of `sels`, sharing work as `unit_results_each` does."""
+    every = unit_results_each(frames, sels, by, threshold=threshold, units=units,
+                              shared=shared)
+    return [_comparison(results, sel, by, min_units) for results, sel in zip(every, sels,
+                                                                             strict=True)]
+
+
+def _comparison(results: Mapping[str, KpiResult], sel: Selection, by: str,
+                min_units: int) -> Comparison:
     names = tuple(results)
     own = sel.forbund[0] if by == "forbund" else None
     hide = by == "forbund"
@@ -255,7 +360,8 @@ def compare(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str = "forbu
                        if kpi in r.disclosure)
         kpis[key] = summarise(key, per_unit, own, min_units if hide else 1,
                               direction=_DIRECTIONS[kpi], hidden=hidden)
-    return Comparison(by, own, names, min_units, kpis)
+    return Comparison(by, own, names, min_units, kpis,
+                      own_result=results.get(own) if own is not None else None)
 
 
 _DIRECTIONS = {k.key: str(k.direction) for k in KPIS}

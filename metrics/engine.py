@@ -103,8 +103,9 @@ class SmallValues:
     """What the small tables give one selection (`small_values`), before `combine`.
 
     `evaluation` is the imported socioeconomic evaluation; without one, the estimate is
-    made in `combine` from the episodes with `assumptions`. `metrics.compare` builds these
-    for every unit at once with the grouped `*_by` functions.
+    made in `combine` from the episodes with `assumptions`; `metrics.compare` makes it
+    beforehand (`estimate`, and no `assumptions` left to make it again). `metrics.compare` builds these for every unit at once with the grouped `*_by`
+    functions.
     """
 
     fye_capacity: float | None
@@ -116,6 +117,7 @@ class SmallValues:
     benefits: tuple[dict, dict]
     nns: tuple[dict, dict]
     volume: dict[str, int] | None
+    estimate: SocioResult | None = None
 
 
 def small_values(frames: Mapping[str, pl.DataFrame], sel: Selection, *,
@@ -169,7 +171,7 @@ def combine(sel: Selection, episode: EpisodeValues, small: SmallValues) -> KpiRe
     values |= budget_values
     meta |= {"budget_year": to.year, "budget_as_of": as_of}
 
-    socio = small.evaluation
+    socio = small.evaluation if small.evaluation is not None else small.estimate
     if socio is None and small.assumptions is not None:
         socio = estimate(transitions(episode.everyone, frm, to), small.assumptions)
     values |= socio.values if socio else dict.fromkeys(SOCIO_KEYS)

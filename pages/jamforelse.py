@@ -30,14 +30,14 @@ if tab_forbund.open:
         else:
             key = compare_ui.kpi_chooser(view.kpis)
             rows = compare_data.sex_rows(key, by_sex)
-            own = compare_data.own_results(ctx, sel, [label for label, _ in rows])
+            own = compare_data.own_results(by_sex)
             compare_ui.draw_distribution(rows, key, view.min_units, own, t,
                                          compare_ui.subtitle(ctx.filters), own_shown)
             st.subheader("Alla nyckeltal")
             st.caption("Urvalet i sidopanelen, hela förbundet. Plats räknas från det bästa "
                        "värdet; medel räknar varje förbund en gång.")
-            ui.table_with_downloads(compare_ui.comparison_table(
-                view, compare_data.own_result(ctx, sel), t), "jamforelse_forbund")
+            ui.table_with_downloads(compare_ui.comparison_table(view, view.own, t),
+                                    "jamforelse_forbund")
 
 if tab_insatser.open:
     with tab_insatser:

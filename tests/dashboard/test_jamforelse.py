@@ -258,6 +258,28 @@ def test_filter_change_redraws_the_comparison(logged_in, three):
     assert after["Ert värde"][0] == table(at, "Kön")["Ert värde"][1]  # the Kvinnor row
 
 
+def test_a_remittent_change_reuses_what_participant_filters_do_not_move(logged_in, three,
+                                                                         fresh_caches,
+                                                                         monkeypatch):
+    """The small tables and the estimate of a period are read once, not per filter value."""
+    from dashboard import compare_data
+
+    bases = []
+    shared_values = compare_data.shared_values
+    monkeypatch.setattr(compare_data, "shared_values",
+                        lambda frames, base, by: bases.append(base) or shared_values(
+                            frames, base, by))
+    at = jamforelse(logged_in, "styrelse")
+    before = table(at, "Nyckeltal")
+
+    widget(at, "multiselect", "remittent").set_value(["Försäkringskassan"]).run()
+    widget(at, "multiselect", "kon").set_value(["Man"]).run()
+
+    assert not at.exception, at.exception
+    assert len(bases) == 1 and not bases[0].active_filters
+    assert not table(at, "Nyckeltal").equals(before)
+
+
 def test_selection_of_1_to_4_episodes_hides_the_own_value(logged_in, three, demo_frames,
                                                           downloads):
     from test_pages import choose_tiny_selection
@@ -333,7 +355,7 @@ def test_a_failed_comparison_says_so_without_the_error_text(logged_in, three, fr
     def broken(*args, **kwargs):
         raise ValueError(f"{FORBUND[0]} saknar värden")
 
-    monkeypatch.setattr(compare_data, "compare", broken)
+    monkeypatch.setattr(compare_data, "compare_each", broken)
     at = jamforelse(logged_in, "styrelse")
 
     assert [e.value for e in at.main.error] == [

@@ -1,6 +1,8 @@
 """Comparison over förbund and insatser: statistics, ranks, disclosure, and the same values
 as `suppress_kpis(compute_kpis(...))` for each unit."""
 
+import dataclasses
+import importlib
 import math
 import random
 import statistics
@@ -15,7 +17,9 @@ from metrics import compute_kpis, prepare, suppress_kpis
 from metrics.compare import (
     Comparison,
     compare,
+    compare_each,
     default_units,
+    shared_values,
     summarise,
     unit_results,
     unit_selection,
@@ -275,3 +279,42 @@ def test_a_forbund_without_episodes_in_the_period_gets_what_compute_kpis_gives(d
     sel = selection(forbund=("Tomt förbund",), year=2024)
     _assert_same_as_compute_kpis(extra, sel, "forbund")
     assert compare(extra, sel).kpis["started"].value is None
+
+
+def test_compare_each_equals_compare_of_each_and_shares_the_small_tables(demo, monkeypatch):
+    # the module: `metrics.compare` is also the function the package exports
+    compare_module = importlib.import_module("metrics.compare")
+    own = _demo_forbund(demo)
+    total = selection(forbund=(own,), year=2024, remittent=("Försäkringskassan",))
+    sels = [total, dataclasses.replace(total, kon=("Kvinna",)),
+            dataclasses.replace(total, kon=("Man",)),
+            selection(forbund=(own,), year=2023)]  # another period shares nothing
+    one_by_one = [compare(demo, s) for s in sels]
+    calls = []
+    small_values = compare_module._small_values
+    monkeypatch.setattr(compare_module, "_small_values",
+                        lambda frames, sel, *a: calls.append(sel) or small_values(frames, sel, *a))
+    together = compare_each(demo, sels)
+    assert together == one_by_one
+    # Kvinnor and Män reuse Totalt's small tables, read without participant filters
+    assert calls == [sels[0].without_participant_filters(), sels[3]]
+    for comparison, sel in zip(together, sels, strict=True):
+        assert comparison.own_result == unit_results(demo, sel)[own]
+    # NNS is read per Kön (its Kvinnor/Män rows), not shared
+    nns = {c.own_result.meta["nns_sex"] for c in together[:3]}
+    assert nns == {"Samtliga", "Kvinnor", "Män"}
+
+
+def test_shared_values_kept_from_an_earlier_call_give_the_same_comparison(demo, monkeypatch):
+    own = _demo_forbund(demo)
+    earlier = selection(forbund=(own,), year=2024, remittent=("Försäkringskassan",))
+    kept = shared_values(demo, earlier)
+    other_year = shared_values(demo, selection(forbund=(own,), year=2023))
+    now = [dataclasses.replace(earlier, remittent=("Kommun",), kon=k)
+           for k in ((), ("Kvinna",))]
+    expected = [compare(demo, s) for s in now]
+    compare_module = importlib.import_module("metrics.compare")
+    monkeypatch.setattr(compare_module, "_small_values", None)  # must not be needed
+    assert compare_each(demo, now, shared=[other_year, kept]) == expected
+    assert kept.fits(now[1], "forbund", kept.units)
+    assert not other_year.fits(now[1], "forbund", kept.units)
