@@ -24,6 +24,7 @@ import dataclasses
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -33,7 +34,14 @@ from dashboard import data
 from dashboard.auth import Viewer
 from dashboard.config import settings
 from dashboard.context import PageContext
-from metrics.compare import Comparison, KpiComparison, Shared, compare_each, shared_values
+from metrics.compare import (
+    Comparison,
+    KpiComparison,
+    Shared,
+    compare_each,
+    default_units,
+    shared_values,
+)
 from metrics.periods import year_period
 from metrics.registry import BY_KEY, EPISODE_FAMILIES, Unit
 from metrics.result import KpiResult
@@ -277,16 +285,37 @@ def _comparisons(url: str, version: str, sels: tuple[Selection, ...], threshold:
     # Shared by every viewer of the selections (with names: kept on the server only);
     # `version` names the data, so an upload never reuses an old comparison.
     frames = data.every_forbund(url, version)
-    shared = _shared(url, version, sels[0].without_participant_filters())
+    first = sels[0]
+    shared = _shared(url, version, first.date_from, first.date_to, first.omrade)
     return tuple(compare_each(frames, sels, "forbund", threshold=threshold,
-                              min_units=min_units, shared=[shared]))
+                              min_units=min_units, units=shared.units, shared=[shared]))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _shared(url: str, version: str, base: Selection) -> Shared:
+def _shared(url: str, version: str, date_from: date, date_to: date,
+            omrade: tuple[str, ...]) -> Shared:
     # What a change of Remittent, Kön or another participant filter leaves as it was
-    # (small tables, estimate): a few kB per period, kept between page runs.
-    return shared_values(data.every_forbund(url, version), base, "forbund")
+    # (small tables, estimate): a few kB per period, kept between page runs and made for
+    # every calendar year before anyone asks (`warm`). The own förbund plays no part.
+    frames = data.every_forbund(url, version)
+    units = default_units(frames, Selection(("",), date_from, date_to), "forbund")
+    sel = Selection(forbund=units[:1] or ("",), date_from=date_from, date_to=date_to,
+                    omrade=omrade)
+    return shared_values(frames, sel, "forbund", units)
+
+
+def warm(url: str, version: str, most: int = 10) -> None:
+    """The `Shared` values of the latest `most` calendar years with episodes.
+
+    Run by the cache-warming thread after the first page's KPIs: a change of year on
+    Jämförelse then only reads the episodes.
+    """
+    starts = data.every_forbund(url, version)["episodes"]["start_date"].drop_nulls()
+    if not len(starts):
+        return
+    last = min(starts.max().year, date.today().year)
+    for year in range(last, max(starts.min().year, last - most + 1) - 1, -1):
+        _shared(url, version, *year_period(year), ())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

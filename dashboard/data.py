@@ -189,6 +189,10 @@ def _fill(url: str, version: str) -> None:
     _warm_imports()
     for viewer in _configured_viewers()[:MAX_WARM_SCOPES]:
         _warm_first_page(url, version, viewer)
+    # last, after what a login waits for: Jämförelse's values of each year
+    from dashboard import compare_data  # it reads its frames through this module
+
+    compare_data.warm(url, version)
 
 
 def _configured_viewers() -> list[Viewer]:

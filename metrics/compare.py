@@ -135,7 +135,7 @@ class Shared:
     enough to keep between page runs (`dashboard.compare_data`).
     """
 
-    base: Selection  # the selection without participant filters
+    base: Selection  # the selection they were made for, without participant filters
     by: str
     units: tuple[str, ...]
     small: Mapping[str, SmallValues]
@@ -143,8 +143,13 @@ class Shared:
     without_episodes: frozenset[str]
 
     def fits(self, sel: Selection, by: str, units: tuple[str, ...]) -> bool:
-        """Whether `sel` (over `units`) may use these values."""
-        return (self.by, self.units, self.base) == (by, units, sel.without_participant_filters())
+        """Whether `sel` (over `units`) may use these values.
+
+        They depend on the selection of every unit only: over förbund, on the period, not
+        on which förbund is the own one.
+        """
+        return (self.by, self.units) == (by, units) and _batch(
+            self.base, by, units) == _batch(sel.without_participant_filters(), by, units)
 
 
 def _in_period(frames: Mapping[str, pl.DataFrame], sel: Selection, by: str,

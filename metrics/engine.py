@@ -103,9 +103,9 @@ class SmallValues:
     """What the small tables give one selection (`small_values`), before `combine`.
 
     `evaluation` is the imported socioeconomic evaluation; without one, the estimate is
-    made in `combine` from the episodes with `assumptions`; `metrics.compare` makes it
-    beforehand (`estimate`, and no `assumptions` left to make it again). `metrics.compare` builds these for every unit at once with the grouped `*_by`
-    functions.
+    made in `combine` from the episodes with `assumptions`. `metrics.compare` builds these
+    for every unit at once with the grouped `*_by` functions, and makes the estimate
+    beforehand (`estimate`, with no `assumptions` left to make it again).
     """
 
     fye_capacity: float | None

@@ -267,8 +267,8 @@ def test_a_remittent_change_reuses_what_participant_filters_do_not_move(logged_i
     bases = []
     shared_values = compare_data.shared_values
     monkeypatch.setattr(compare_data, "shared_values",
-                        lambda frames, base, by: bases.append(base) or shared_values(
-                            frames, base, by))
+                        lambda frames, base, *args: bases.append(base) or shared_values(
+                            frames, base, *args))
     at = jamforelse(logged_in, "styrelse")
     before = table(at, "Nyckeltal")
 
@@ -276,7 +276,29 @@ def test_a_remittent_change_reuses_what_participant_filters_do_not_move(logged_i
     widget(at, "multiselect", "kon").set_value(["Man"]).run()
 
     assert not at.exception, at.exception
-    assert len(bases) == 1 and not bases[0].active_filters
+    periods = [(b.date_from, b.date_to) for b in bases]  # the warm thread's years too
+    assert len(periods) == len(set(periods)) and not any(b.active_filters for b in bases)
+    assert not table(at, "Nyckeltal").equals(before)
+
+
+def test_warming_makes_every_year_of_the_comparison_ready(logged_in, three, monkeypatch,
+                                                          fresh_caches):
+    from dashboard import compare_data, data
+    from dashboard.config import settings
+
+    url = settings().database_url
+    data._fill(url, data._version(url))  # at start and after every upload
+    made = []
+    monkeypatch.setattr(compare_data, "shared_values", lambda *a: made.append(a))
+
+    at = jamforelse(logged_in, "styrelse")
+    years = [int(o[:4]) for o in widget(at, "selectbox", "ar").options]
+    before = table(at, "Nyckeltal")
+    for year in years[1:3]:
+        widget(at, "selectbox", "ar").set_value(year).run()
+        assert not at.exception, at.exception
+
+    assert len(years) >= 3 and made == []  # no year's shared values made on the viewer's time
     assert not table(at, "Nyckeltal").equals(before)
 
 

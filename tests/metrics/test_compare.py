@@ -310,6 +310,7 @@ def test_shared_values_kept_from_an_earlier_call_give_the_same_comparison(demo, 
     earlier = selection(forbund=(own,), year=2024, remittent=("Försäkringskassan",))
     kept = shared_values(demo, earlier)
     other_year = shared_values(demo, selection(forbund=(own,), year=2023))
+    insatser = shared_values(demo, earlier, "insats")
     now = [dataclasses.replace(earlier, remittent=("Kommun",), kon=k)
            for k in ((), ("Kvinna",))]
     expected = [compare(demo, s) for s in now]
@@ -318,3 +319,9 @@ def test_shared_values_kept_from_an_earlier_call_give_the_same_comparison(demo, 
     assert compare_each(demo, now, shared=[other_year, kept]) == expected
     assert kept.fits(now[1], "forbund", kept.units)
     assert not other_year.fits(now[1], "forbund", kept.units)
+    # over förbund the own one plays no part; over insatser it does (its insatser)
+    another = next(u for u in kept.units if u != own)
+    assert kept.fits(dataclasses.replace(now[1], forbund=(another,)), "forbund", kept.units)
+    assert insatser.fits(now[1], "insats", insatser.units)
+    assert not insatser.fits(dataclasses.replace(now[1], forbund=(another,)), "insats",
+                             insatser.units)
