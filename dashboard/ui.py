@@ -9,6 +9,7 @@ The helpers that need no Streamlit live in `dashboard.display` (re-exported here
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import plotly.graph_objects as go
 import polars as pl
@@ -78,19 +79,28 @@ def table_with_downloads(table: pl.DataFrame, name: str) -> None:
 
 
 def download_buttons(table: pl.DataFrame, name: str) -> None:
-    """CSV (semicolon, UTF-8 with BOM so Excel opens å/ä/ö) and xlsx of a display table.
+    """CSV and xlsx of a display table, written when the button is pressed.
 
-    In the CSV, text cells that Excel would run as a formula start with `'`
-    (`escape.csv_frame`); the xlsx holds them as plain strings (`workbook_bytes`).
+    Made on the click (Streamlit's deferred download), not on every run: a filter change
+    does not write files nobody asked for. The table is the one shown in this run.
     """
     left, right, _ = st.columns([1, 1, 4])
-    csv = "\ufeff" + escape.csv_frame(table).write_csv(separator=";")
-    left.download_button("Ladda ner CSV", csv.encode("utf-8"), f"{name}.csv", "text/csv",
+    left.download_button("Ladda ner CSV", partial(csv_bytes, table), f"{name}.csv", "text/csv",
                          key=f"csv_{name}", icon=":material/download:", on_click="ignore")
-    right.download_button("Ladda ner Excel", workbook_bytes({name: table}), f"{name}.xlsx",
+    right.download_button("Ladda ner Excel", partial(workbook_bytes, {name: table}),
+                          f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{name}", icon=":material/download:",
                           on_click="ignore")
+
+
+def csv_bytes(table: pl.DataFrame) -> bytes:
+    """A display table as CSV: semicolons, UTF-8 with BOM (so Excel opens å/ä/ö).
+
+    Text cells that Excel would run as a formula start with `'` (`escape.csv_frame`); the
+    xlsx holds them as plain strings instead (`workbook_bytes`).
+    """
+    return ("\ufeff" + escape.csv_frame(table).write_csv(separator=";")).encode("utf-8")
 
 
 #: Chart texts (labels, ticks, axis titles) in a grey that keeps 7:1 on white, set on every

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 from apptest_tools import new_app, submit_login
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 
@@ -106,7 +107,17 @@ def downloads(monkeypatch) -> dict[str, bytes]:
             seen[filename] = path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
 
+    deferred = MediaFileManager.add_deferred
+
+    def press(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        # a download made on the click (`ui.download_buttons`): made here as if pressed
+        data = data_callable()
+        if file_name:
+            seen[file_name] = data.encode("utf-8") if isinstance(data, str) else data
+        return deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", press)
     return seen
 
 

@@ -157,6 +157,21 @@ def test_page_where_filters_apply_does_not_say_they_do_not(logged_in, key):
     assert not any("gäller inte på den här sidan" in i.value for i in at.main.info)
 
 
+def test_table_files_are_written_on_the_click_not_on_every_run(logged_in, monkeypatch):
+    from dashboard import ui
+
+    written = []
+    for name in ("csv_bytes", "workbook_bytes"):
+        monkeypatch.setattr(ui, name, lambda *a, name=name: written.append(name) or b"")
+    at = logged_in("admin")
+    widget(at, "multiselect", "kon").set_value(["Kvinna"]).run()
+
+    buttons = [b.proto for b in at.get("download_button")]
+    assert {b.label for b in buttons} == {"Ladda ner CSV", "Ladda ner Excel"}
+    assert all(b.deferred_file_id and not b.url for b in buttons)
+    assert written == []  # nothing made until someone presses a button
+
+
 def test_oversikt_csv_download_has_swedish_headers(logged_in, downloads):
     logged_in("admin")
 
