@@ -39,7 +39,6 @@ from metrics.compare import (
     KpiComparison,
     Shared,
     compare_each,
-    default_units,
     shared_values,
 )
 from metrics.periods import year_period
@@ -297,11 +296,8 @@ def _shared(url: str, version: str, date_from: date, date_to: date,
     # What a change of Remittent, Kön or another participant filter leaves as it was
     # (small tables, estimate): a few kB per period, kept between page runs and made for
     # every calendar year before anyone asks (`warm`). The own förbund plays no part.
-    frames = data.every_forbund(url, version)
-    units = default_units(frames, Selection(("",), date_from, date_to), "forbund")
-    sel = Selection(forbund=units[:1] or ("",), date_from=date_from, date_to=date_to,
-                    omrade=omrade)
-    return shared_values(frames, sel, "forbund", units)
+    any_forbund = Selection(("",), date_from, date_to, omrade=omrade)
+    return shared_values(data.every_forbund(url, version), any_forbund, "forbund")
 
 
 def warm(url: str, version: str, most: int = 10) -> None:
